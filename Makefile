@@ -1,0 +1,61 @@
+# CollectorDojo task list. `make help` explains each target.
+# Slow steps run only when their inputs changed: the venv when pyproject.toml/constraints.txt
+# change, the Rasa model when config.yml, domain.yml or the training data change.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+DOJO := $(VENV)/bin/dojo
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore
+
+TRAINING_INPUTS := config.yml domain.yml data/rules.yml $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
+MODEL_STAMP := models/.trained
+
+.PHONY: help setup model run test test-fast validate bench dashboard clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
+	@echo "==> Looking for Python 3.10"
+	@PY310=$$(scripts/find-python.sh) || exit 1; \
+	  echo "==> Creating $(VENV) with $$PY310"; \
+	  [ -x $(PY) ] || $$PY310 -m venv $(VENV)
+	@echo "==> Installing pinned dependencies (constraints.txt); the first time takes a few minutes"
+	@$(PY) -m pip install -q --upgrade "pip<25" setuptools wheel
+	@$(PY) -m pip install -q -c constraints.txt -e .
+	@touch $@
+	@echo "==> Python environment ready"
+
+setup: $(VENV)/.installed ## create .venv with Python 3.10 and the pinned dependencies
+
+$(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS)
+	@echo "==> Training the Rasa model (config.yml, domain.yml or data/ changed); about a minute"
+	@$(DOJO) train
+	@touch $@
+
+model: $(MODEL_STAMP) ## train the Rasa model if its inputs changed
+
+run: setup model ## practise in the terminal (no Telegram token needed); Telegram too when TELEGRAM_BOT_TOKEN is set
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(DOJO) run; else $(DOJO) practice; fi
+
+validate: setup ## check the training data and every scenario, persona and rule pack
+	@$(DOJO) validate
+
+test: setup model ## set everything up and run every test
+	@scripts/ensure-test-tools.sh
+	@$(PY) -m pytest -q
+
+test-fast: setup ## the tests that need no trained model
+	@$(PY) -m pytest -q -m "not rasa"
+
+bench: setup model ## run the benchmarks and print their figures
+	@for b in bench/bench_*.py; do echo "==> $$b"; $(PY) $$b || exit 1; done
+
+dashboard: setup ## serve the read-only web dashboard on 127.0.0.1:8001
+	@$(DOJO) dashboard
+
+clean: ## remove the trained model and test outputs (keeps .venv and var/)
+	rm -rf models results .pytest_cache

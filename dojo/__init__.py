@@ -1,0 +1,1 @@
+"""CollectorDojo: the command line, settings and the glue that runs the simulator's services."""

@@ -1,0 +1,56 @@
+"""The `dojo` command: one entry point for everything a person does from a shell.
+
+Each module in `dojo.commands` contributes its commands through a `register(app)` function, so a
+feature's commands live beside nothing else and adding one never touches this file.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+
+import typer
+
+for _name, _value in {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+app = typer.Typer(
+    name="dojo",
+    help="CollectorDojo (催收陪练): practise lawful, humane debt collection against simulated debtors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    import dojo.commands as commands
+
+    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"dojo.commands.{module_info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point; user errors become one clear line and exit code 2."""
+    from dojo.errors import DojoError
+
+    try:
+        app()
+    except DojoError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

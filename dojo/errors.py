@@ -1,0 +1,28 @@
+"""Errors the dojo command line and service runner raise; the CLI turns each into a clear message and exit code."""
+
+
+class DojoError(Exception):
+    """Base class: anything the user can fix, reported without a traceback."""
+
+
+class ServiceStartError(DojoError):
+    """Raised when the Rasa server or the action server does not come up in time."""
+
+
+class ModelMissingError(DojoError):
+    """Raised when no trained model exists and training was not requested."""
+
+
+class SimulatorUnavailable(DojoError):
+    """Raised when the Rasa server (or the action server behind it) cannot be reached or answers with an error."""
+
+
+class UnknownScenarioError(DojoError):
+    """Raised when a scenario id is not in the catalogue; the message lists the ids that exist."""
+
+    def __init__(self, scenario_id: str, known_ids):
+        self.scenario_id = scenario_id
+        self.known_ids = sorted(known_ids)
+        super().__init__(
+            f"Unknown scenario id {scenario_id!r}. Available: {', '.join(self.known_ids)}"
+        )
