@@ -1,0 +1,42 @@
+"""The trainee hangs up first (`/end`): grade what was said so far and close the session."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.system_lines import system_line
+from actions.turn_logic import session_report, turn_payload
+from progress.errors import StoreError
+from simulator.engine import DebtorState
+
+
+class ActionEndSession(Action):
+    def name(self) -> str:
+        return "action_end_session"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        lang = tracker.get_slot("lang") or "zh"
+        raw_state = tracker.get_slot("debtor_state")
+        if not raw_state:
+            dispatcher.utter_message(text=system_line("no_session", lang),
+                                     json_message={"dojo": {"session_id": tracker.sender_id, "error": "no_session"}})
+            return []
+        state = DebtorState.from_dict(raw_state)
+        scenario = services.catalog().scenarios[tracker.get_slot("scenario_id")]
+        try:
+            store = services.store()
+            report = session_report(store.session_turns(tracker.sender_id), scenario, lang, state.outcome, state.commitment)
+            report.update(store.finish_session(tracker.sender_id, state.outcome, report) or {})
+        except StoreError:
+            dispatcher.utter_message(text=system_line("store_unavailable", lang),
+                                     json_message={"dojo": {"session_id": tracker.sender_id, "error": "store_unavailable"}})
+            return []
+        dispatcher.utter_message(
+            json_message=turn_payload(tracker.sender_id, state.turn, None, None, state.public(), None, state.outcome,
+                                      None, report),
+        )
+        return [SlotSet("debtor_state", None), SlotSet("stage", "closed")]

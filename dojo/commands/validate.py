@@ -1,0 +1,49 @@
+"""`dojo validate`: check every data file before anything is served or trained."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import typer
+
+from dojo.catalog_access import load_catalog_or_fail
+from dojo.errors import DojoError
+from dojo.paths import CERTIFICATION_POLICY, REPO_ROOT, TRAINING_DATA
+from dojo.services import QUIET_ENV
+
+
+def validate_command(
+    skip_rasa: bool = typer.Option(False, "--skip-rasa", help="skip `rasa data validate` (it takes ~15 s)"),
+) -> None:
+    """Validate personas, scenarios, rule packs, the certification policy and the Rasa training data."""
+    from progress.certification import load_policy
+    from progress.errors import PolicyError
+    from scoring.errors import ScoringError
+    from scoring.rulepack import rule_pack
+
+    catalog = load_catalog_or_fail()
+    typer.echo(f"ok  {len(catalog.personas)} personas, {len(catalog.scenarios)} scenarios")
+    for regime in ("cn", "us"):
+        try:
+            pack = rule_pack(regime)
+        except ScoringError as exc:
+            raise DojoError(f"broken rule pack: {exc}") from exc
+        typer.echo(f"ok  rule pack {regime}: {len(pack.rules)} rules")
+    try:
+        load_policy(CERTIFICATION_POLICY)
+    except PolicyError as exc:
+        raise DojoError(f"broken certification policy: {exc}") from exc
+    typer.echo("ok  certification policy")
+    if skip_rasa:
+        return
+    command = [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings", "--config", "config.yml",
+               "--domain", "domain.yml", "--data", *[str(p.relative_to(REPO_ROOT)) for p in TRAINING_DATA]]
+    result = subprocess.run(command, cwd=REPO_ROOT, env=dict(os.environ, **QUIET_ENV), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DojoError("rasa data validate found problems:\n" + (result.stdout + result.stderr)[-4000:])
+    typer.echo("ok  Rasa training data (rasa data validate --fail-on-warnings)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate_command)

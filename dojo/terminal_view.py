@@ -1,0 +1,120 @@
+"""How a practice session looks in a terminal: the scenario card, the debtor's lines, the state, the report card."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+LABELS = {
+    "zh": {
+        "debtor": "债务人", "you": "你", "anger": "愤怒", "trust": "信任", "willingness": "意愿", "stage": "阶段",
+        "tip": "教练提示", "report": "成绩单", "overall": "总分", "compliance": "合规", "nvc": "非暴力沟通",
+        "deescalation": "降温", "passed": "通过", "failed": "未通过", "outcome": "结果", "violations": "违规",
+        "best": "最佳一句", "worst": "最差一句", "none": "无", "help": "输入你的话并回车。/end 结束并查看成绩单，/quit 直接退出。",
+        "card": "场景卡", "amount": "欠款", "dpd": "逾期天数", "goals": "目标", "briefing": "背景",
+        "commitment": "还款承诺", "yes": "是", "no": "否",
+    },
+    "en": {
+        "debtor": "Debtor", "you": "You", "anger": "anger", "trust": "trust", "willingness": "willingness", "stage": "stage",
+        "tip": "Coach", "report": "Report card", "overall": "Overall", "compliance": "Compliance", "nvc": "NVC",
+        "deescalation": "De-escalation", "passed": "PASSED", "failed": "FAILED", "outcome": "Outcome", "violations": "Violations",
+        "best": "Best turn", "worst": "Worst turn", "none": "none", "help": "Type your line and press Enter. /end ends the call and shows the report card, /quit leaves.",
+        "card": "Scenario card", "amount": "Owed", "dpd": "Days past due", "goals": "Goals", "briefing": "Briefing",
+        "commitment": "Commitment secured", "yes": "yes", "no": "no",
+    },
+}
+
+OUTCOME_LABELS = {
+    "promise_to_pay": {"zh": "承诺还款", "en": "promise to pay"},
+    "payment_plan": {"zh": "分期还款计划", "en": "payment plan"},
+    "refused": {"zh": "拒绝", "en": "refused"},
+    "hung_up": {"zh": "挂断电话", "en": "hung up"},
+    "complaint": {"zh": "投诉", "en": "complaint"},
+}
+
+
+def outcome_label(outcome: Optional[str], lang: str) -> str:
+    if not outcome:
+        return LABELS[lang]["none"]
+    return OUTCOME_LABELS.get(outcome, {}).get(lang, outcome)
+
+
+class TerminalView:
+    """Renders to a rich console; `quiet` views (JSON mode) send everything to stderr."""
+
+    def __init__(self, lang: str, console: Optional[Console] = None) -> None:
+        self.lang = lang
+        self.labels = LABELS[lang]
+        self.console = console or Console(highlight=False)
+
+    def scenario_card(self, card: Mapping[str, Any]) -> None:
+        lines = Text()
+        lines.append(f"{card.get('title', '')}\n", style="bold")
+        for key, label in (("debtor", self.labels["debtor"]), ("product", ""), ("amount", self.labels["amount"]),
+                           ("days_past_due", self.labels["dpd"]), ("bucket", "")):
+            value = card.get(key)
+            if value not in (None, ""):
+                lines.append(f"{label + ': ' if label else ''}{value}\n")
+        if card.get("briefing"):
+            lines.append(f"\n{self.labels['briefing']}: {card['briefing']}\n")
+        goals = card.get("goals") or []
+        if goals:
+            lines.append(f"\n{self.labels['goals']}:\n")
+            for goal in goals:
+                lines.append(f"  • {goal}\n")
+        self.console.print(Panel(lines, title=self.labels["card"], border_style="cyan"))
+        self.console.print(self.labels["help"], style="dim")
+
+    def debtor_line(self, text: str) -> None:
+        if text:
+            self.console.print(Text(f"{self.labels['debtor']}: ", style="bold magenta") + Text(text))
+
+    def state_line(self, state: Mapping[str, Any]) -> None:
+        if not state:
+            return
+        parts = [f"{self.labels[k]} {float(state.get(k, 0)):.2f}" for k in ("anger", "trust", "willingness")]
+        parts.append(f"{self.labels['stage']} {state.get('stage', '')}")
+        self.console.print("  [" + " · ".join(parts) + "]", style="dim")
+
+    def tip(self, tip: Optional[str]) -> None:
+        if tip:
+            self.console.print(Panel(Text(tip), title=self.labels["tip"], border_style="yellow"))
+
+    def notice(self, text: str, style: str = "yellow") -> None:
+        self.console.print(text, style=style)
+
+    def report_card(self, report: Mapping[str, Any], outcome: Optional[str]) -> None:
+        scores = report.get("scores") or {}
+        passed = report.get("passed")
+        table = Table(title=self.labels["report"], show_header=False, expand=False)
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_row(self.labels["outcome"], outcome_label(outcome, self.lang))
+        for key in ("overall", "compliance", "nvc", "deescalation"):
+            if key in scores:
+                table.add_row(self.labels[key], str(scores[key]))
+        if "commitment_secured" in report:
+            table.add_row(self.labels["commitment"], self.labels["yes" if report["commitment_secured"] else "no"])
+        for key, label in (("best_turn", "best"), ("worst_turn", "worst")):
+            turn = report.get(key)
+            if turn:
+                table.add_row(self.labels[label], f"#{turn.get('turn')} ({turn.get('overall')}): {turn.get('text', '')[:120]}")
+        verdict = self.labels["passed"] if passed else self.labels["failed"]
+        table.add_row("", Text(verdict, style="bold green" if passed else "bold red"))
+        self.console.print(table)
+        violations = report.get("violations") or []
+        if violations:
+            self.console.print(f"{self.labels['violations']}:", style="bold red")
+            for violation in violations:
+                evidence = violation.get("evidence") or ""
+                self.console.print(
+                    f"  • [{violation.get('severity')}] {violation.get('category')} — {violation.get('citation', '')}"
+                    + (f" «{evidence[:80]}»" if evidence else "")
+                )
+                if violation.get("advice"):
+                    self.console.print(f"    → {violation['advice']}", style="green")
+        if report.get("summary"):
+            self.console.print(report["summary"], style="italic")

@@ -1,0 +1,84 @@
+"""Shared fixtures: the live simulator (real Rasa server + real action server on free loopback ports)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+for _name, _value in {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+
+class LiveSimulator:
+    """A running simulator that tests may also break and mend (kill and restart either server)."""
+
+    def __init__(self, simulator, db_path: Path, tracker_db: Path):
+        self._simulator = simulator
+        self.db_path = db_path
+        self.tracker_db = tracker_db
+
+    @property
+    def rasa_url(self) -> str:
+        return self._simulator.rasa_url
+
+    @property
+    def actions_port(self) -> int:
+        return self._simulator.actions_port
+
+    def stop_rasa(self) -> None:
+        self._simulator.rasa.stop()
+
+    def kill_rasa(self) -> None:
+        self._simulator.rasa.kill()
+
+    def start_rasa(self) -> None:
+        self._simulator.rasa.start()
+        self._simulator.rasa.wait_ready()
+
+    def stop_actions(self) -> None:
+        self._simulator.actions.stop()
+
+    def kill_actions(self) -> None:
+        self._simulator.actions.kill()
+
+    def start_actions(self) -> None:
+        self._simulator.actions.start()
+        self._simulator.actions.wait_ready()
+
+    def ensure_running(self) -> None:
+        if not self._simulator.actions.running():
+            self.start_actions()
+        if not self._simulator.rasa.running():
+            self.start_rasa()
+
+
+@pytest.fixture(scope="session")
+def live_simulator(tmp_path_factory):
+    """One simulator for the whole test run: loading the model costs ~20 s, so it is paid once."""
+    from dojo.services import simulator_for
+    from dojo.settings import Settings
+
+    root = tmp_path_factory.mktemp("live")
+    settings = Settings.from_env(environ={}).with_(db_path=root / "dojo.db", tracker_db=root / "tracker.db")
+    try:
+        simulator = simulator_for(settings, log_dir=root / "logs")
+    except Exception as exc:  # no model: the suite must say so loudly, not skip
+        pytest.fail(f"cannot start the live simulator: {exc}")
+    simulator.start()
+    live = LiveSimulator(simulator, settings.db_path, settings.tracker_db)
+    try:
+        yield live
+    finally:
+        simulator.stop()
+
+
+@pytest.fixture()
+def simulator(live_simulator):
+    """The live simulator, restarted first if an earlier test broke it."""
+    live_simulator.ensure_running()
+    return live_simulator
