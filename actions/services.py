@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from dojo.catalog_access import scenario_rows
 from dojo.settings import Settings
 from progress.store import Store
 from simulator.catalog import load_catalog
@@ -33,4 +34,5 @@ def store() -> Store:
     with _store_lock:
         if _store is None:
             _store = Store.open(settings().db_path)
+            _store.sync_scenarios(scenario_rows(catalog().scenarios))
         return _store

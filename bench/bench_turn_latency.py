@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import percentile  # noqa: E402
 from dojo.rasa_client import RasaClient  # noqa: E402
 from dojo.services import simulator_for  # noqa: E402
 from dojo.settings import Settings  # noqa: E402
@@ -43,12 +44,6 @@ SCRIPT = {
            "Great, so to confirm: $200 by the 20th, then the same each month.",
            "Thanks for your time today. Take care, goodbye."],
 }
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 async def play(url: str, turns_wanted: int):

@@ -14,6 +14,7 @@ from dojo.paths import REPO_ROOT, VAR_DIR
 # name -> (default, one-line meaning); the README table is checked against this.
 ENVIRONMENT = {
     "DOJO_DB": ("var/dojo.db", "SQLite file of the progress store"),
+    "DOJO_DATA_DIR": ("data", "folder of personas, scenarios, rule packs and the certification policy"),
     "DOJO_RASA_URL": ("", "URL of a running Rasa server; empty: `dojo practice` starts its own"),
     "DOJO_RASA_PORT": ("5005", "port `dojo run` binds the Rasa server to"),
     "DOJO_ACTIONS_PORT": ("5055", "port `dojo run` binds the action server to"),

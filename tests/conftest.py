@@ -82,3 +82,23 @@ def simulator(live_simulator):
     """The live simulator, restarted first if an earlier test broke it."""
     live_simulator.ensure_running()
     return live_simulator
+
+
+# Measured figures (F1, recall, latency…) that tests compute; printed at the end of every run so
+# CI's log shows them whether the tests pass or fail.
+FIGURES = []
+
+
+@pytest.fixture()
+def record_figure():
+    def record(name: str, value) -> None:
+        FIGURES.append((name, value))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("measured figures")
+        for name, value in FIGURES:
+            terminalreporter.write_line(f"{name}: {value}")

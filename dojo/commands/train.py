@@ -19,7 +19,7 @@ def train_command(force: bool = typer.Option(False, "--force", help="retrain eve
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml",
-        "--data", *[str(p.relative_to(REPO_ROOT)) for p in TRAINING_DATA],
+        "--data", *[str(p) for p in TRAINING_DATA],
         "--out", str(settings.model_dir), "--fixed-model-name", "dojo",
     ]
     if force:

@@ -38,7 +38,7 @@ def validate_command(
     if skip_rasa:
         return
     command = [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings", "--config", "config.yml",
-               "--domain", "domain.yml", "--data", *[str(p.relative_to(REPO_ROOT)) for p in TRAINING_DATA]]
+               "--domain", "domain.yml", "--data", *[str(p) for p in TRAINING_DATA]]
     result = subprocess.run(command, cwd=REPO_ROOT, env=dict(os.environ, **QUIET_ENV), capture_output=True, text=True)
     if result.returncode != 0:
         raise DojoError("rasa data validate found problems:\n" + (result.stdout + result.stderr)[-4000:])
