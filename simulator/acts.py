@@ -1,0 +1,64 @@
+"""What the trainee did this turn, as the engine sees it: the NLU label, the scorer's signal and
+the raw text (to spot empty or rambling messages the NLU cannot label meaningfully)."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+INTENTS = (
+    "greet", "introduce_call", "verify_identity", "state_debt", "ask_reason", "ask_capacity",
+    "acknowledge_feelings", "apologise", "explain_consequences", "offer_plan", "propose_payment",
+    "ask_commitment", "confirm_agreement", "threaten", "insult", "pressure",
+    "disclose_third_party", "argue", "close_call", "out_of_scope",
+)
+# Labels Rasa may hand over that mean "no usable act".
+FALLBACK_INTENTS = (None, "", "nlu_fallback")
+RAMBLING_CHARS = 600
+
+
+@dataclass(frozen=True)
+class ScoreSignal:
+    """The scorer's verdict on the trainee's text, reduced to what moves the debtor."""
+
+    violations: Tuple[str, ...] = ()
+    critical: bool = False
+    polarity: int = 0
+    nvc_score: int = 0
+    deescalation_score: int = 50
+
+    def __post_init__(self):
+        object.__setattr__(self, "violations", tuple(self.violations))
+        object.__setattr__(self, "polarity", max(-1, min(1, int(self.polarity))))
+
+
+@dataclass(frozen=True)
+class TraineeAct:
+    """One trainee message: `intent` is the NLU label (None or "nlu_fallback" = not understood)."""
+
+    intent: Optional[str]
+    confidence: float
+    text: str
+    lang: str
+    amount: Optional[str] = None
+    date: Optional[str] = None
+    signal: ScoreSignal = ScoreSignal()
+
+    @property
+    def label(self) -> str:
+        """The intent the engine acts on; unknown labels are treated as out of scope."""
+        if self.intent in FALLBACK_INTENTS or self.intent not in INTENTS:
+            return "out_of_scope"
+        return self.intent
+
+
+def is_noise(text: Optional[str]) -> bool:
+    """True when the message has no letter or digit at all: empty, emoji, punctuation, control
+    characters — nothing a person on the phone could answer."""
+    if not text:
+        return True
+    return not any(unicodedata.category(char)[0] in ("L", "N") for char in text)
+
+
+def is_rambling(text: Optional[str]) -> bool:
+    return bool(text) and len(text.strip()) > RAMBLING_CHARS

@@ -1,0 +1,418 @@
+"""The debtor's state machine: one trainee act in, the debtor's new state and words out.
+
+Pure and deterministic: the same state, persona, scenario, act and language always give the same
+turn, so the action server can replay a conversation and tests can pin behaviour down. The
+persona YAML holds every number; this module holds only the order in which they apply:
+
+1. a call that has ended only answers with the dead line;
+2. an empty or unreadable message gets "say that again?";
+3. the scorer's signal (violations, tone) moves the debtor whatever the intent was;
+4. an overlong message gets "slow down";
+5. the intent moves the debtor (persona-specific, and differently while angry), sets flags and
+   advances the stage;
+6. thresholds decide whether the call ends (complaint, hang-up, promise, plan, refusal);
+7. a line for the situation × mood × language is chosen, avoiding the last few said.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Dict, Optional, Tuple
+
+from simulator.acts import INTENTS, ScoreSignal, TraineeAct, is_noise, is_rambling
+from simulator.persona import Levels, Persona
+from simulator.scenario import Scenario
+from simulator.state import OUTCOMES, STAGES, DebtorState, mood
+from simulator.terms import find_amount, find_date, parse_amount, spoken_date
+
+__all__ = ["DebtorState", "TraineeAct", "ScoreSignal", "DebtorTurn", "initial_state", "opening",
+           "advance", "mood", "STAGES", "OUTCOMES", "INTENTS", "MAX_TURNS"]
+
+MAX_TURNS = 40
+# Each difficulty step above 1 starts the debtor a little angrier and less trusting.
+DIFFICULTY_STEP = Levels(anger=0.03, trust=-0.03)
+# The debtor reacts to the worst thing said; order is precedence.
+VIOLATION_SITUATIONS = (
+    ("threat_of_violence", "threat"),
+    ("false_legal_threat", "threat"),
+    ("impersonation", "threat"),
+    ("abusive_language", "insult"),
+    ("third_party_disclosure", "disclosure"),
+    ("privacy_violation", "disclosure"),
+    ("harassment", "pressure"),
+    ("unfair_practice", "pressure"),
+)
+# Violations that make a debtor reach for the regulator rather than just the red button.
+COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "false_legal_threat",
+                                  "impersonation", "third_party_disclosure", "privacy_violation"})
+# Judged over the whole call, not the words just said: the debtor does not hear them.
+SESSION_CATEGORIES = frozenset({"missing_disclosure", "contact_frequency", "calling_hours"})
+HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
+DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "pressure"})
+LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
+                               "offer_plan"})
+DEMAND_STREAK_PENALTY_FROM = 3
+INTENT_SITUATIONS = {
+    "introduce_call": "identified",
+    "state_debt": "debt_stated",
+    "ask_reason": "hardship",
+    "ask_capacity": "capacity",
+    "acknowledge_feelings": "acknowledged",
+    "apologise": "apology",
+    "explain_consequences": "consequences",
+    "threaten": "threat",
+    "insult": "insult",
+    "pressure": "pressure",
+    "disclose_third_party": "disclosure",
+    "argue": "argued",
+}
+DODGEABLE_INTENTS = frozenset({"state_debt", "ask_reason", "ask_capacity"})
+STAGE_AFTER_INTENT = {
+    "introduce_call": "verification",
+    "verify_identity": "verification",
+    "state_debt": "negotiation",
+    "ask_reason": "negotiation",
+    "ask_capacity": "negotiation",
+    "explain_consequences": "negotiation",
+    "offer_plan": "negotiation",
+    "propose_payment": "negotiation",
+    "ask_commitment": "negotiation",
+}
+FLAG_OF_INTENT = {
+    "introduce_call": "identified",
+    "ask_reason": "reason_heard",
+    "acknowledge_feelings": "empathised",
+    "apologise": "empathised",
+    "explain_consequences": "consequences_explained",
+    "offer_plan": "offered_plan",
+}
+DEFAULT_PLAN_START = {"zh": "下个月15号", "en": "the 15th of next month"}
+# Where an upset debtor says they will complain: the banking-insurance consumer hotline in China,
+# the Consumer Financial Protection Bureau in the US.
+REGULATOR = {"cn": {"zh": "12378", "en": "the 12378 banking hotline"},
+             "us": {"zh": "CFPB", "en": "the CFPB"}}
+REACTIONS = {
+    "opening": "picked_up", "who_is_it": "wary", "identified": "listening", "verified": "verified",
+    "debt_stated": "listening", "hardship": "shared_reason", "capacity": "shared_capacity",
+    "acknowledged": "softened", "calmed": "calmed", "apology": "softened",
+    "consequences": "weighing", "bluff": "called_bluff", "considering": "considering",
+    "full_amount_refused": "refused_full_amount", "stall": "stalled",
+    "vague_promise": "false_promise", "dodge": "dodged", "tentative_promise": "tentative",
+    "tentative_plan": "tentative", "accept_promise": "agreed", "accept_plan": "agreed",
+    "threat": "escalated", "insult": "escalated", "pressure": "escalated",
+    "disclosure": "escalated", "argued": "escalated", "refusal": "refused", "hang_up": "hung_up",
+    "complaint": "complaint", "ask_repeat": "asked_repeat", "rambling": "overwhelmed",
+    "line_dead": "line_dead",
+}
+OUTCOME_SITUATIONS = {"promise_to_pay": "accept_promise", "payment_plan": "accept_plan",
+                      "refused": "refusal", "hung_up": "hang_up", "complaint": "complaint"}
+
+
+@dataclass(frozen=True)
+class DebtorTurn:
+    """What the debtor does this turn; `reaction` is a machine-readable tag for logs and coaching."""
+
+    state: DebtorState
+    reply: str
+    line_id: str
+    outcome: Optional[str]
+    reaction: str
+    situation: str = ""
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"state": self.state.public(), "reply": self.reply, "line_id": self.line_id,
+                "outcome": self.outcome, "reaction": self.reaction, "situation": self.situation}
+
+
+def initial_state(persona: Persona, scenario: Scenario, seed: str) -> DebtorState:
+    """The debtor before the phone rings: the persona's starting feelings, nudged by difficulty."""
+    steps = max(0, scenario.difficulty - 1)
+    return DebtorState(
+        anger=persona.initial.anger + DIFFICULTY_STEP.anger * steps,
+        trust=persona.initial.trust + DIFFICULTY_STEP.trust * steps,
+        willingness=persona.initial.willingness + DIFFICULTY_STEP.willingness * steps,
+        seed=str(seed),
+    )
+
+
+def opening(state: DebtorState, persona: Persona, scenario: Scenario, lang: str) -> DebtorTurn:
+    """The debtor picks up the phone."""
+    return _speak(state, persona, scenario, _lang(lang), "opening", {})
+
+
+def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: TraineeAct,
+            lang: str) -> DebtorTurn:
+    lang = _lang(lang)
+    if state.outcome is not None or state.stage == "closed":
+        return _speak(replace(state, turn=state.turn + 1), persona, scenario, lang, "line_dead", {})
+    state = replace(state, turn=state.turn + 1)
+    signal = replace(act.signal, violations=tuple(category for category in act.signal.violations
+                                                  if category not in SESSION_CATEGORIES))
+    intent = act.label
+
+    if is_noise(act.text) and not signal.violations:
+        return _ask_repeat(state, persona, scenario, lang)
+
+    state = _apply_signal(state, persona, signal)
+    violation_situation = _violation_situation(persona, signal)
+
+    if is_rambling(act.text) and not signal.violations:
+        state = _move(state, persona.signal_effects["rambling"])
+        return _finish(state, persona, scenario, lang, "rambling", escalating=False, values={})
+
+    if intent == "out_of_scope" and not signal.violations:
+        return _ask_repeat(state, persona, scenario, lang)
+
+    was_angry = mood(state) == "angry"
+    if not signal.violations or intent in HOSTILE_INTENTS:
+        state = _move(state, persona.effect_of(intent, was_angry))
+    state = _track_demands(state, persona, intent)
+    state = _advance_stage(state, intent)
+    if not signal.violations:
+        state = _set_flags(state, intent)
+
+    escalating = (intent in persona.complaint_triggers or signal.critical
+                  or any(category in COMPLAINT_CATEGORIES for category in signal.violations))
+    if violation_situation:
+        return _finish(state, persona, scenario, lang, violation_situation, escalating, {})
+    ended = _escalation_outcome(state, persona, escalating)
+    if ended:
+        return _end(state, persona, scenario, lang, ended, {})
+
+    situation, state, values = _situation_for(state, persona, scenario, act, intent, lang, was_angry)
+    return _finish(state, persona, scenario, lang, situation, escalating, values)
+
+
+def _lang(lang: str) -> str:
+    return "zh" if str(lang).lower().startswith("zh") else "en"
+
+
+def _move(state: DebtorState, effect: Levels) -> DebtorState:
+    return state.moved(effect.anger, effect.trust, effect.willingness)
+
+
+def _apply_signal(state: DebtorState, persona: Persona, signal: ScoreSignal) -> DebtorState:
+    effects = persona.signal_effects
+    if signal.violations:
+        state = _move(state, effects["violation"])
+        if signal.critical:
+            state = _move(state, effects["critical"])
+        if persona.calls_bluffs and "false_legal_threat" in signal.violations:
+            state = _move(state, effects["bluff"])
+    elif signal.polarity > 0:
+        state = _move(state, effects["positive_tone"])
+    elif signal.polarity < 0:
+        state = _move(state, effects["negative_tone"])
+    return state
+
+
+def _violation_situation(persona: Persona, signal: ScoreSignal) -> Optional[str]:
+    if persona.calls_bluffs and "false_legal_threat" in signal.violations:
+        return "bluff"
+    for category, situation in VIOLATION_SITUATIONS:
+        if category in signal.violations:
+            return situation
+    return None
+
+
+def _ask_repeat(state: DebtorState, persona: Persona, scenario: Scenario, lang: str) -> DebtorTurn:
+    """Annoyance grows with each repeat: the first "sorry?" is free, later ones cost patience."""
+    if state.repeat_asks:
+        state = _move(state, persona.signal_effects["repeat_ask"])
+    state = replace(state, repeat_asks=state.repeat_asks + 1)
+    return _finish(state, persona, scenario, lang, "ask_repeat", escalating=False, values={})
+
+
+def _track_demands(state: DebtorState, persona: Persona, intent: str) -> DebtorState:
+    """Demand after demand with no listening in between wears the debtor down the wrong way."""
+    if intent in LISTENING_INTENTS:
+        return replace(state, demand_streak=0, repeat_asks=0)
+    if intent not in DEMAND_INTENTS:
+        return replace(state, repeat_asks=0)
+    state = replace(state, demand_streak=state.demand_streak + 1, repeat_asks=0)
+    if state.demand_streak >= DEMAND_STREAK_PENALTY_FROM:
+        state = _move(state, persona.signal_effects["repeat_demand"])
+    return state
+
+
+def _advance_stage(state: DebtorState, intent: str) -> DebtorState:
+    target = STAGE_AFTER_INTENT.get(intent)
+    if target and STAGES.index(target) > STAGES.index(state.stage):
+        return replace(state, stage=target)
+    return state
+
+
+def _set_flags(state: DebtorState, intent: str) -> DebtorState:
+    if intent == "verify_identity" and state.has("identified"):
+        return state.with_flags("verified")
+    flag = FLAG_OF_INTENT.get(intent)
+    return state.with_flags(flag) if flag else state
+
+
+def _escalation_outcome(state: DebtorState, persona: Persona, escalating: bool) -> Optional[str]:
+    reached = {
+        "complaint": escalating and state.anger >= persona.thresholds.complaint,
+        "hung_up": state.anger >= persona.thresholds.hang_up,
+    }
+    for outcome in persona.escalation_order:
+        if reached[outcome]:
+            return outcome
+    return None
+
+
+def _terms(act: TraineeAct, lang: str) -> Tuple[Optional[str], Optional[str]]:
+    amount = act.amount or find_amount(act.text)
+    date = act.date or find_date(act.text, lang)
+    return amount, date
+
+
+def _commitment(kind: str, amount: Optional[str], date: Optional[str], scenario: Scenario,
+                lang: str) -> Dict[str, Any]:
+    value = parse_amount(amount) if amount else None
+    if kind == "payment_plan" and value is None:
+        value = scenario.debtor.minimum_payment
+    if value is not None:
+        # Nobody promises more than they owe: an overstated amount is heard as "all of it".
+        value = min(value, scenario.debtor.amount_owed)
+    amount_text = scenario.money(value, lang) if value is not None else str(amount)
+    return {"kind": kind, "amount": value, "amount_text": amount_text,
+            "date": spoken_date(date, lang) if date else DEFAULT_PLAN_START[lang]}
+
+
+def _gates_open(state: DebtorState, persona: Persona) -> bool:
+    return all(state.has(flag) for flag in persona.commitment_requires)
+
+
+def _situation_for(state: DebtorState, persona: Persona, scenario: Scenario, act: TraineeAct,
+                   intent: str, lang: str, was_angry: bool):
+    """Picks what the debtor responds to and settles any agreement; returns the new state too."""
+    if intent in ("offer_plan", "propose_payment", "ask_commitment", "confirm_agreement", "close_call"):
+        return _negotiate(state, persona, scenario, act, intent, lang)
+    if intent == "greet":
+        return ("identified" if state.has("identified") else "who_is_it"), state, {}
+    if intent == "verify_identity":
+        return ("verified" if state.has("verified") else "who_is_it"), state, {}
+    if intent in DODGEABLE_INTENTS and state.willingness < persona.thresholds.dodge_below:
+        return "dodge", state, {}
+    if intent in ("acknowledge_feelings", "apologise") and was_angry and mood(state) != "angry":
+        return "calmed", state, {}
+    return INTENT_SITUATIONS.get(intent, "ask_repeat"), state, {}
+
+
+def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: TraineeAct,
+               intent: str, lang: str):
+    amount, date = _terms(act, lang)
+    concrete = bool(amount and date)
+    new_terms = intent in ("offer_plan", "propose_payment") and (concrete or intent == "offer_plan")
+
+    if state.pending and not new_terms:
+        if intent in ("ask_commitment", "confirm_agreement", "close_call"):
+            return _agreed(state, state.pending)
+    if intent == "close_call":
+        return "refusal", replace(state, outcome="refused", stage="closed"), {}
+    if intent == "confirm_agreement":
+        return "stall", state, {}
+
+    if concrete and not state.has("terms_heard"):
+        state = _move(state, persona.signal_effects["concrete_terms"]).with_flags("terms_heard")
+    gates = _gates_open(state, persona)
+
+    if intent == "offer_plan":
+        if gates and state.willingness >= persona.thresholds.plan:
+            pending = _commitment("payment_plan", amount, date, scenario, lang)
+            return _tentative(state, pending, "tentative_plan")
+        return "considering", state, {}
+
+    if state.pending and state.pending["kind"] == "payment_plan" and intent == "propose_payment" and concrete:
+        # Amount and date after a plan was welcomed are the plan's first instalment.
+        return _tentative(state, _commitment("payment_plan", amount, date, scenario, lang), "tentative_plan")
+    value = parse_amount(amount) if amount else None
+    if value is not None:
+        value = min(value, scenario.debtor.amount_owed)
+    if concrete and value is not None and value > scenario.debtor.can_pay_now * 1.01:
+        state = _move(state, persona.signal_effects["full_amount"])
+        return "full_amount_refused", state, {}
+    ready = concrete and gates and state.willingness >= persona.thresholds.promise
+    if ready:
+        pending = _commitment("promise_to_pay", amount, date, scenario, lang)
+        return _tentative(state, pending, "tentative_promise")
+    if persona.false_promises:
+        return "vague_promise", state, {}
+    return "stall", state, {}
+
+
+def _tentative(state: DebtorState, pending: Dict[str, Any], situation: str):
+    state = replace(state, pending=pending, stage="commitment")
+    return situation, state, {"amount": pending["amount_text"], "date": pending["date"]}
+
+
+def _agreed(state: DebtorState, pending: Dict[str, Any]):
+    kind = pending["kind"]
+    commitment = {"amount": pending["amount"], "amount_text": pending["amount_text"],
+                  "date": pending["date"], "kind": kind}
+    state = replace(state, outcome=kind, stage="closed", commitment=commitment, pending=None)
+    return OUTCOME_SITUATIONS[kind], state, {"amount": pending["amount_text"], "date": pending["date"]}
+
+
+def _finish(state: DebtorState, persona: Persona, scenario: Scenario, lang: str, situation: str,
+            escalating: bool, values: Dict[str, str]) -> DebtorTurn:
+    """Ends the call when a threshold is crossed or the turn cap is hit, else just speaks."""
+    if state.outcome is None:
+        ended = _escalation_outcome(state, persona, escalating)
+        if ended:
+            return _end(state, persona, scenario, lang, ended, values)
+        if state.turn >= MAX_TURNS:
+            return _end(state, persona, scenario, lang, "refused", values)
+    return _speak(state, persona, scenario, lang, situation, values)
+
+
+def _end(state: DebtorState, persona: Persona, scenario: Scenario, lang: str, outcome: str,
+         values: Dict[str, str]) -> DebtorTurn:
+    state = replace(state, outcome=outcome, stage="closed", pending=None)
+    return _speak(state, persona, scenario, lang, OUTCOME_SITUATIONS[outcome], values)
+
+
+def _speak(state: DebtorState, persona: Persona, scenario: Scenario, lang: str, situation: str,
+           values: Dict[str, str]) -> DebtorTurn:
+    current_mood = mood(state)
+    line = persona.lines.pick(situation, current_mood, lang, state.seed, state.turn, state.recent_lines)
+    reply = line.text.format_map(_Placeholders(scenario, lang, state, values))
+    if lang == "en":
+        reply = _capitalise_sentences(reply)
+    state = replace(state, recent_lines=state.recent_lines + (line.id,))
+    if situation == "line_dead":
+        reaction = "line_dead"
+    elif state.outcome is not None and situation == OUTCOME_SITUATIONS[state.outcome]:
+        reaction = {"promise_to_pay": "agreed", "payment_plan": "agreed"}.get(state.outcome, state.outcome)
+    else:
+        reaction = REACTIONS[situation]
+    return DebtorTurn(state=state, reply=reply, line_id=line.id, outcome=state.outcome,
+                      reaction=reaction, situation=situation)
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+|^…)([a-z])")
+
+
+def _capitalise_sentences(text: str) -> str:
+    """A placeholder such as {reason} may open a sentence; English wants it capitalised."""
+    return _SENTENCE_START.sub(lambda match: match.group(1) + match.group(2).upper(), text)
+
+
+class _Placeholders(dict):
+    """Values for {name}, {amount}, … in a line; built lazily from the scenario and the turn."""
+
+    def __init__(self, scenario: Scenario, lang: str, state: DebtorState, values: Dict[str, str]):
+        debtor = scenario.debtor
+        terms = state.commitment or state.pending or {}
+        super().__init__(
+            name=debtor.name(lang), agent_org=scenario.agent_org[lang],
+            owed=scenario.money(debtor.amount_owed, lang),
+            can_pay=scenario.money(debtor.can_pay_now, lang) if debtor.can_pay_now else ("一分钱" if lang == "zh" else "a dime"),
+            reason=debtor.reason_text(lang), product=debtor.product(lang),
+            days=str(scenario.days_past_due), regulator=REGULATOR[scenario.regime][lang],
+            amount=values.get("amount") or terms.get("amount_text") or scenario.money(debtor.minimum_payment, lang),
+            date=values.get("date") or terms.get("date") or DEFAULT_PLAN_START[lang],
+        )
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,261 @@
+"""Single rules of the debtor state machine, one table or case each."""
+import json
+from dataclasses import replace
+
+import pytest
+
+from simulator.engine import (MAX_TURNS, OUTCOMES, STAGES, DebtorState, ScoreSignal, TraineeAct,
+                              advance, initial_state, mood, opening)
+from simulator_dialogues import DATES, act, compliant_script, play
+
+
+def _setup(catalog, scenario_id):
+    scenario = catalog.scenarios[scenario_id]
+    persona = catalog.persona_for(scenario)
+    state = opening(initial_state(persona, scenario, "seed-1"), persona, scenario, "en").state
+    return persona, scenario, state
+
+
+def _run(persona, scenario, state, acts, lang="en"):
+    turns = []
+    for trainee_act in acts:
+        turn = advance(state, persona, scenario, trainee_act, lang)
+        turns.append(turn)
+        state = turn.state
+    return turns
+
+
+@pytest.mark.parametrize("intent,text", [
+    (None, "hello?"), ("nlu_fallback", "asdf qwer"), ("out_of_scope", "nice weather"),
+    ("made_up_label", "something"), ("state_debt", ""), ("state_debt", "   "),
+    ("state_debt", "😀😀🙏"), ("state_debt", "\x00\x07\x1b"), ("state_debt", "?!…"),
+])
+def test_unusable_messages_get_an_ask_to_repeat(catalog, intent, text):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    turn = advance(state, persona, scenario, TraineeAct(intent, 0.3, text, "en"), "en")
+    assert turn.situation == "ask_repeat"
+    assert turn.reaction == "asked_repeat"
+    assert turn.outcome is None
+
+
+def test_annoyance_grows_on_repeated_asks_to_repeat(catalog):
+    persona, scenario, state = _setup(catalog, "hostile-m1-fees")
+    turns = _run(persona, scenario, state, [TraineeAct(None, 0.1, "", "en")] * 3)
+    assert turns[0].state.anger == state.anger
+    assert turns[1].state.anger > turns[0].state.anger
+    assert turns[2].state.anger > turns[1].state.anger
+
+
+def test_a_very_long_message_gets_slow_down(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    text = "I understand your situation and " * 30
+    turn = advance(state, persona, scenario, TraineeAct("acknowledge_feelings", 0.9, text, "en"), "en")
+    assert turn.situation == "rambling"
+    assert turn.reaction == "overwhelmed"
+    assert not turn.state.has("empathised")
+
+
+@pytest.mark.parametrize("scenario_id", ["wbb-m1-layoff", "hostile-m1-fees", "evasive-m2-gig"])
+def test_after_an_outcome_the_line_is_dead_and_the_outcome_stays(catalog, scenario_id):
+    persona, scenario, state = _setup(catalog, scenario_id)
+    ended = advance(state, persona, scenario, act("close_call", "en", scenario), "en")
+    assert ended.outcome == "refused" and ended.state.stage == "closed"
+    after = _run(persona, scenario, ended.state, [act("offer_plan", "en", scenario),
+                                                   act("insult", "en", scenario),
+                                                   act("acknowledge_feelings", "en", scenario)])
+    for turn in after:
+        assert turn.situation == "line_dead" and turn.reaction == "line_dead"
+        assert turn.outcome == "refused"
+        assert turn.state.public() == ended.state.public()
+    assert len({turn.line_id for turn in after[:2]}) == 2
+
+
+def test_turn_cap_ends_the_call_as_refused(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    turns = _run(persona, scenario, state, [act("ask_capacity", "en", scenario)] * MAX_TURNS)
+    assert turns[-1].outcome == "refused"
+    assert all(turn.outcome is None for turn in turns[:-1])
+
+
+def test_violations_raise_anger_whatever_the_intent(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    clean = advance(state, persona, scenario, act("acknowledge_feelings", "en", scenario, signal=ScoreSignal()), "en")
+    dirty = advance(state, persona, scenario, act("acknowledge_feelings", "en", scenario,
+                                                  signal=ScoreSignal(violations=("abusive_language",))), "en")
+    critical = advance(state, persona, scenario, act("acknowledge_feelings", "en", scenario,
+                                                     signal=ScoreSignal(violations=("abusive_language",), critical=True)), "en")
+    assert clean.state.anger < state.anger < dirty.state.anger < critical.state.anger
+    assert dirty.state.trust < state.trust
+    assert dirty.situation == "insult" and dirty.reaction == "escalated"
+    assert not dirty.state.has("empathised")
+
+
+def test_session_level_findings_do_not_move_the_debtor(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    plain = advance(state, persona, scenario, act("ask_reason", "en", scenario, signal=ScoreSignal()), "en")
+    flagged = advance(state, persona, scenario, act("ask_reason", "en", scenario,
+                                                    signal=ScoreSignal(violations=("missing_disclosure", "calling_hours"))), "en")
+    assert flagged.state == plain.state and flagged.reply == plain.reply
+
+
+def test_a_warm_tone_lowers_anger_a_little(catalog):
+    persona, scenario, state = _setup(catalog, "hostile-m1-fees")
+    neutral = advance(state, persona, scenario, act("state_debt", "en", scenario, signal=ScoreSignal(polarity=0)), "en")
+    warm = advance(state, persona, scenario, act("state_debt", "en", scenario, signal=ScoreSignal(polarity=1)), "en")
+    assert warm.state.anger < neutral.state.anger
+
+
+def test_able_but_unwilling_calls_a_false_legal_threat_a_bluff(catalog):
+    persona, scenario, state = _setup(catalog, "aub-m2-dispute")
+    bluff = ScoreSignal(violations=("false_legal_threat",), critical=True)
+    turn = advance(state, persona, scenario, act("explain_consequences", "en", scenario, signal=bluff), "en")
+    assert turn.reaction == "called_bluff"
+    assert state.trust - turn.state.trust >= 0.25
+    assert not turn.state.has("consequences_explained")
+
+
+def test_other_personas_hear_a_false_legal_threat_as_a_threat(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    bluff = ScoreSignal(violations=("false_legal_threat",), critical=True)
+    turn = advance(state, persona, scenario, act("explain_consequences", "en", scenario, signal=bluff), "en")
+    assert turn.situation == "threat"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_willing_but_broke_cannot_pay_it_all_at_once(catalog, lang):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    full = str(int(scenario.debtor.amount_owed))
+    turn = advance(state, persona, scenario, act("propose_payment", lang, scenario, amount=full, date=DATES[lang]), lang)
+    assert turn.situation == "full_amount_refused"
+    assert turn.reaction == "refused_full_amount"
+    assert turn.outcome is None
+
+
+def test_pressure_shuts_willing_but_broke_down(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    pushed = _run(persona, scenario, state, [act("pressure", "en", scenario, signal=ScoreSignal()),
+                                             act("pressure", "en", scenario, signal=ScoreSignal()),
+                                             act("ask_reason", "en", scenario)])
+    assert pushed[-1].state.willingness < state.willingness - 0.3
+    assert pushed[-1].situation == "dodge"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("with_terms", [True, False])
+def test_evasive_gives_only_a_vague_promise_until_verified(catalog, lang, with_terms):
+    persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
+    amount = str(int(scenario.debtor.can_pay_now)) if with_terms else None
+    date = DATES[lang] if with_terms else None
+    text = "please pay" if not with_terms else f"{amount} {date}"
+    acts = [act("introduce_call", lang, scenario), act("ask_reason", lang, scenario),
+            act("acknowledge_feelings", lang, scenario, signal=ScoreSignal(polarity=1)),
+            TraineeAct("propose_payment", 0.9, text, lang, amount=amount, date=date),
+            TraineeAct("ask_commitment", 0.9, text, lang, amount=amount, date=date)]
+    turns = _run(persona, scenario, state, acts, lang)
+    assert [turn.reaction for turn in turns[-2:]] == ["false_promise", "false_promise"]
+    assert all(turn.outcome is None for turn in turns)
+
+
+def test_hostile_calms_only_when_feelings_are_acknowledged(catalog):
+    persona, scenario, state = _setup(catalog, "hostile-m1-fees")
+    assert mood(state) == "angry"
+    facts = _run(persona, scenario, state, [act("introduce_call", "en", scenario), act("state_debt", "en", scenario)])
+    assert facts[-1].state.anger >= state.anger
+    heard = advance(facts[-1].state, persona, scenario,
+                    act("acknowledge_feelings", "en", scenario, signal=ScoreSignal(polarity=1)), "en")
+    assert heard.reaction == "calmed"
+    assert mood(heard.state) != "angry"
+
+
+def test_hostile_escalates_when_argued_with(catalog):
+    persona, scenario, state = _setup(catalog, "hostile-m2-harassed")
+    turns = _run(persona, scenario, state, [act("argue", "en", scenario, signal=ScoreSignal(polarity=-1))] * 3)
+    assert turns[-1].outcome == "complaint"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_closing_after_a_tentative_agreement_keeps_the_agreement(catalog, lang):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    turns = _run(persona, scenario, state, [act("introduce_call", lang, scenario),
+                                            act("offer_plan", lang, scenario),
+                                            act("close_call", lang, scenario)], lang)
+    assert turns[1].reaction == "tentative" and turns[1].state.stage == "commitment"
+    assert turns[-1].outcome == "payment_plan"
+    assert scenario.money(scenario.debtor.minimum_payment, lang) in turns[-1].reply
+
+
+def test_confirming_before_anything_was_agreed_is_stalled(catalog):
+    persona, scenario, state = _setup(catalog, "aub-m1-forgot")
+    turn = advance(state, persona, scenario, act("confirm_agreement", "en", scenario), "en")
+    assert turn.situation == "stall" and turn.outcome is None
+
+
+def test_stage_moves_forward_through_the_call(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    assert state.stage == "opening"
+    turns = _run(persona, scenario, state, compliant_script(persona.id, scenario, "en", "promise"))
+    stages = [turn.state.stage for turn in turns if turn.outcome is None or turn.reaction == "agreed"]
+    assert stages[0] == "verification"
+    assert "negotiation" in stages and "commitment" in stages
+    assert stages[-1] == "closed"
+    assert [STAGES.index(stage) for stage in stages] == sorted(STAGES.index(stage) for stage in stages)
+
+
+@pytest.mark.parametrize("scenario_id", ["wbb-m1-layoff", "aub-m2-dispute", "hostile-m3-business", "evasive-m2-gig"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_promise_line_says_the_amount_and_the_date(catalog, scenario_id, lang):
+    scenario = catalog.scenarios[scenario_id]
+    persona = catalog.persona_for(scenario)
+    turns, outcome = play(persona, scenario, lang, compliant_script(persona.id, scenario, lang, "promise"))
+    assert outcome == "promise_to_pay"
+    amount_text = scenario.money(scenario.debtor.can_pay_now, lang)
+    for turn in turns[-2:]:
+        assert amount_text in turn.reply and DATES[lang] in turn.reply
+    assert turns[-1].state.commitment["amount"] == scenario.debtor.can_pay_now
+    assert turns[-1].state.commitment["date"] == DATES[lang]
+
+
+@pytest.mark.parametrize("lang,text,amount", [
+    ("zh", "那您看本周五先还1500元可以吗？", 1500.0),
+    ("zh", "周五先还一千五百块行不行？", 1500.0),
+    ("en", "Could you do $1,500 by Friday?", 1500.0),
+    ("en", "How about 1500 on the 15th?", 1500.0),
+])
+def test_terms_are_read_from_the_text_when_entities_are_missing(catalog, lang, text, amount):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    state = replace(state, willingness=0.9)
+    turn = advance(state, persona, scenario, TraineeAct("propose_payment", 0.9, text, lang), lang)
+    assert turn.reaction == "tentative"
+    assert turn.state.pending["amount"] == amount
+
+
+def test_state_round_trips_through_json(catalog):
+    scenario = catalog.scenarios["wbb-m1-layoff"]
+    persona = catalog.persona_for(scenario)
+    turns, _ = play(persona, scenario, "zh", compliant_script(persona.id, scenario, "zh", "plan"))
+    for turn in turns:
+        encoded = json.dumps(turn.state.to_dict(), ensure_ascii=False)
+        assert DebtorState.from_dict(json.loads(encoded)) == turn.state
+    assert set(turns[-1].state.public()) == {"anger", "trust", "willingness", "stage"}
+    assert turns[-1].state.outcome in OUTCOMES
+
+
+@pytest.mark.parametrize("anger,trust,expected", [
+    (0.1, 0.5, "calm"), (0.29, 0.35, "calm"), (0.1, 0.2, "wary"), (0.3, 0.9, "wary"),
+    (0.59, 0.1, "wary"), (0.6, 0.9, "angry"), (1.0, 0.0, "angry"),
+])
+def test_mood_boundaries(anger, trust, expected):
+    assert mood(DebtorState(anger=anger, trust=trust, willingness=0.5)) == expected
+
+
+def test_state_values_are_clamped_and_rounded():
+    state = DebtorState(anger=1.7, trust=-0.2, willingness=0.123456)
+    assert (state.anger, state.trust, state.willingness) == (1.0, 0.0, 0.12)
+    with pytest.raises(ValueError):
+        DebtorState(anger=0, trust=0, willingness=0, stage="haggling")
+
+
+def test_language_tags_are_normalised(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    turn = advance(state, persona, scenario, act("ask_reason", "zh", scenario), "zh-CN")
+    assert ".zh." in turn.line_id
