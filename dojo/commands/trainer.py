@@ -1,0 +1,96 @@
+"""`dojo trainer assign | assignments | transcript`: what a trainer does from a shell."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Optional
+
+import typer
+from rich.table import Table as RichTable
+
+from progress import render, reports
+from progress.cli_support import emit, fail, one_format, open_store, user_errors
+from progress.errors import InvalidInput
+
+trainer_app = typer.Typer(help="Assign scenarios, follow assignments, read transcripts. / 培训师工具",
+                          no_args_is_help=True)
+ASSIGNMENT_COLUMNS = ("id", "trainee_id", "scenario_id", "mode", "due", "state", "trainer_id", "session_id",
+                      "completed_at")
+
+
+def _due(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--due {text!r} is not a date like 2026-03-31 / 日期格式应为 YYYY-MM-DD") from None
+
+
+@trainer_app.command("assign")
+def assign_command(
+    trainees: List[str] = typer.Argument(..., help="one or more trainee ids"),
+    scenario: str = typer.Option(..., "--scenario", "-s", help="scenario id (see `dojo scenarios`)"),
+    due: str = typer.Option(..., "--due", help="due date, YYYY-MM-DD, today or later"),
+    mode: str = typer.Option("coach", "--mode", help="coach or exam"),
+    trainer: str = typer.Option(..., "--trainer", "--by", help="the assigning trainer's (or lead's) user id"),
+    as_json: bool = typer.Option(False, "--json", help="print the new assignments as JSON"),
+) -> None:
+    """Assign a scenario to trainees by a due date; all of them or, on any error, none. / 布置练习"""
+    due_date = _due(due)
+    with user_errors(), open_store() as store:
+        if len(set(trainees)) != len(trainees):
+            raise InvalidInput("a trainee is listed twice / 学员重复")
+        with store.transaction():
+            created = [store.assign(trainer, trainee, scenario, mode, due_date) for trainee in trainees]
+        if as_json:
+            emit(render.as_json(created))
+        else:
+            for assignment in created:
+                typer.echo(f"assignment {assignment['id']}: {assignment['trainee_id']} · {scenario} · {mode} · "
+                           f"due {assignment['due']} / 已布置")
+
+
+@trainer_app.command("assignments")
+def assignments_command(
+    trainee: Optional[str] = typer.Option(None, "--trainee", help="only this trainee's"),
+    trainer: Optional[str] = typer.Option(None, "--trainer", help="only those this trainer gave"),
+    status: Optional[str] = typer.Option(None, "--status", help="assigned, overdue, completed or cancelled"),
+    as_csv: bool = typer.Option(False, "--csv", help="print CSV"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """List assignments and their status (overdue ones included). / 任务列表"""
+    one_format(as_csv, as_json)
+    with user_errors(), open_store(sync=False) as store:
+        rows = store.assignments(trainee_id=trainee, trainer_id=trainer, status=status)
+    if as_json:
+        emit(render.as_json(rows))
+        return
+    table = reports.Table("assignments", "Assignments", "任务", ASSIGNMENT_COLUMNS, tuple(rows))
+    if as_csv:
+        emit(render.as_csv(reports.Report("assignments", None, "", "", {}, (table,))))
+        return
+    rich_table = RichTable(title="Assignments / 任务", title_justify="left")
+    for column in ASSIGNMENT_COLUMNS:
+        rich_table.add_column(column)
+    styles = {"overdue": "bold red", "completed": "green", "cancelled": "dim"}
+    for row in rows:
+        rich_table.add_row(*(render.cell(row.get(c)) for c in ASSIGNMENT_COLUMNS), style=styles.get(row["state"], ""))
+    if not rows:
+        rich_table.caption = "(none / 无)"
+    render.print_rich(rich_table)
+
+
+@trainer_app.command("transcript")
+def transcript_command(
+    session_id: str = typer.Argument(..., help="the session id"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """A session's transcript with its findings beside each turn. / 会话记录"""
+    with user_errors(), open_store(sync=False) as store:
+        transcript = reports.transcript(store, session_id)
+    if as_json:
+        emit(render.as_json(transcript))
+    else:
+        render.print_rich(render.transcript_rich(transcript))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(trainer_app, name="trainer")

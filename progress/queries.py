@@ -1,0 +1,205 @@
+"""The read queries behind reports, charts and the dashboard, written once.
+
+They use `:named` parameters so the same text runs through `Store.query` for the CLI and as a
+Datasette canned query on the dashboard: a number on the web page and in `dojo report` cannot
+disagree. `:today` is passed in (not `date('now')`) so tests and reports agree on what "overdue" means.
+"""
+from __future__ import annotations
+
+TEAM_OVERVIEW = """
+select
+  u.id as trainee,
+  u.name as name,
+  count(s.id) as sessions,
+  coalesce(sum(s.status = 'completed'), 0) as completed,
+  coalesce(sum(s.status = 'abandoned'), 0) as abandoned,
+  coalesce(sum(s.mode = 'exam' and s.status = 'completed'), 0) as exams,
+  coalesce(sum(s.mode = 'exam' and s.passed = 1), 0) as exams_passed,
+  round(avg(case when s.status = 'completed' then s.overall end), 1) as avg_overall,
+  round(avg(case when s.status = 'completed' then s.compliance end), 1) as avg_compliance,
+  round(avg(case when s.status = 'completed' then s.nvc end), 1) as avg_nvc,
+  round(avg(case when s.status = 'completed' then s.deescalation end), 1) as avg_deescalation,
+  coalesce(sum(s.violation_count), 0) as violations,
+  coalesce(sum(s.critical_count), 0) as critical,
+  coalesce((select max(c.level) from certifications c
+            where c.trainee_id = u.id and c.revoked_at is null), 0) as level,
+  max(s.started_at) as last_active
+from users u
+left join sessions s on s.trainee_id = u.id
+where u.role = 'trainee'
+group by u.id
+order by u.id
+"""
+
+TRAINEE_PROGRESS = """
+select
+  s.id as session,
+  s.started_at as started,
+  s.ended_at as ended,
+  s.scenario_id as scenario,
+  sc.persona as persona,
+  s.lang as lang,
+  s.mode as mode,
+  s.status as status,
+  s.outcome as outcome,
+  s.turn_count as turns,
+  s.overall as overall,
+  s.compliance as compliance,
+  s.nvc as nvc,
+  s.deescalation as deescalation,
+  s.passed as passed,
+  s.violation_count as violations,
+  s.critical_count as critical
+from sessions s
+left join scenarios sc on sc.id = s.scenario_id
+where s.trainee_id = :trainee
+order by s.started_at desc, s.id desc
+limit :limit
+"""
+
+TRAINEE_TOTALS = """
+select
+  count(*) as sessions,
+  coalesce(sum(status = 'completed'), 0) as completed,
+  coalesce(sum(status = 'abandoned'), 0) as abandoned,
+  coalesce(sum(status = 'active'), 0) as active,
+  coalesce(sum(mode = 'exam' and status = 'completed'), 0) as exams,
+  coalesce(sum(mode = 'exam' and passed = 1), 0) as exams_passed,
+  round(avg(case when status = 'completed' then overall end), 1) as avg_overall,
+  round(avg(case when status = 'completed' then compliance end), 1) as avg_compliance,
+  round(avg(case when status = 'completed' then nvc end), 1) as avg_nvc,
+  round(avg(case when status = 'completed' then deescalation end), 1) as avg_deescalation,
+  coalesce(sum(violation_count), 0) as violations,
+  coalesce(sum(critical_count), 0) as critical
+from sessions
+where trainee_id = :trainee
+"""
+
+TRAINEE_SCORES_OVER_TIME = """
+select ended_at as ended, overall, compliance, nvc, deescalation, mode
+from sessions
+where trainee_id = :trainee and status = 'completed' and ended_at is not null
+order by ended_at, id
+"""
+
+VIOLATIONS_BY_CATEGORY = """
+select
+  v.category as category,
+  count(*) as violations,
+  coalesce(sum(v.severity = 'critical'), 0) as critical,
+  count(distinct v.trainee_id) as trainees,
+  max(v.at) as last_seen
+from violations v
+where (:trainee = '' or v.trainee_id = :trainee)
+  and (:scenario = '' or v.session_id in (select id from sessions where scenario_id = :scenario))
+group by v.category
+order by violations desc, category
+"""
+
+VIOLATIONS_OVER_TIME = """
+select substr(at, 1, 10) as day, category, count(*) as violations
+from violations
+where at >= :since
+group by day, category
+order by day, category
+"""
+
+SCENARIO_DIFFICULTY = """
+select
+  sc.id as scenario,
+  sc.persona as persona,
+  sc.regime as regime,
+  sc.difficulty as difficulty,
+  count(s.id) as sessions,
+  coalesce(sum(s.status = 'completed'), 0) as completed,
+  coalesce(sum(s.status = 'abandoned'), 0) as abandoned,
+  round(avg(case when s.status = 'completed' then s.overall end), 1) as avg_overall,
+  round(100.0 * sum(s.passed = 1) / nullif(sum(s.status = 'completed'), 0), 1) as pass_rate,
+  round(100.0 * sum(s.outcome in ('hung_up', 'complaint')) / nullif(sum(s.status = 'completed'), 0), 1)
+    as hangup_or_complaint_rate,
+  round(1.0 * sum(s.violation_count) / nullif(count(s.id), 0), 2) as violations_per_session
+from scenarios sc
+left join sessions s on s.scenario_id = sc.id
+where (:scenario = '' or sc.id = :scenario)
+group by sc.id
+order by avg_overall is null, avg_overall, sc.id
+"""
+
+SCENARIO_OUTCOMES = """
+select coalesce(outcome, 'ended_by_trainee') as outcome, count(*) as sessions,
+       round(avg(overall), 1) as avg_overall
+from sessions
+where scenario_id = :scenario and status = 'completed'
+group by 1
+order by sessions desc, outcome
+"""
+
+SCENARIO_TRAINEES = """
+select trainee_id as trainee, count(*) as sessions,
+       coalesce(sum(status = 'completed'), 0) as completed,
+       max(overall) as best_overall,
+       coalesce(sum(passed = 1), 0) as passed,
+       max(started_at) as last_attempt
+from sessions
+where scenario_id = :scenario
+group by trainee_id
+order by best_overall desc, trainee_id
+"""
+
+OVERDUE_ASSIGNMENTS = """
+select a.id as assignment, a.trainee_id as trainee, u.name as name, a.scenario_id as scenario,
+       a.mode as mode, a.due as due, a.trainer_id as trainer,
+       cast(julianday(:today) - julianday(a.due) as integer) as days_overdue
+from assignments a
+left join users u on u.id = a.trainee_id
+where a.status = 'assigned' and a.due < :today
+order by a.due, a.id
+"""
+
+ASSIGNMENT_STATUS = """
+select a.id as assignment, a.trainee_id as trainee, a.scenario_id as scenario, a.mode as mode, a.due as due,
+       case when a.status = 'assigned' and a.due < :today then 'overdue' else a.status end as state,
+       a.trainer_id as trainer, a.session_id as session, s.overall as overall, s.passed as passed
+from assignments a
+left join sessions s on s.id = a.session_id
+where (:trainee = '' or a.trainee_id = :trainee)
+order by a.due, a.id
+"""
+
+CERTIFICATION_FUNNEL = """
+with trainee as (select id from users where role = 'trainee'),
+held as (
+  select trainee_id, max(level) as level from certifications where revoked_at is null group by trainee_id
+)
+select 1 as step, 'registered' as stage, '注册' as stage_zh, count(*) as trainees from trainee
+union all
+select 2, 'practised', '已练习', count(distinct s.trainee_id)
+  from sessions s join trainee t on t.id = s.trainee_id where s.status = 'completed'
+union all
+select 3, 'sat an exam', '参加考试', count(distinct s.trainee_id)
+  from sessions s join trainee t on t.id = s.trainee_id where s.mode = 'exam' and s.status = 'completed'
+union all
+select 4, 'passed an exam', '通过考试', count(distinct s.trainee_id)
+  from sessions s join trainee t on t.id = s.trainee_id where s.mode = 'exam' and s.passed = 1
+union all
+select 5, 'level 1', '一级认证', count(*) from held h join trainee t on t.id = h.trainee_id where h.level >= 1
+union all
+select 6, 'level 2', '二级认证', count(*) from held h join trainee t on t.id = h.trainee_id where h.level >= 2
+order by step
+"""
+
+TEAM_TOTALS = """
+select
+  (select count(*) from users where role = 'trainee') as trainees,
+  (select count(*) from users where role = 'trainer') as trainers,
+  (select count(*) from users where role = 'lead') as leads,
+  count(*) as sessions,
+  coalesce(sum(status = 'completed'), 0) as completed,
+  coalesce(sum(status = 'abandoned'), 0) as abandoned,
+  coalesce(sum(status = 'active'), 0) as active,
+  round(avg(case when status = 'completed' then overall end), 1) as avg_overall,
+  coalesce(sum(violation_count), 0) as violations,
+  coalesce(sum(critical_count), 0) as critical,
+  (select count(*) from assignments where status = 'assigned' and due < :today) as overdue_assignments
+from sessions
+"""

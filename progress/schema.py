@@ -1,0 +1,99 @@
+"""The store's schema as an ordered list of migrations (sqlite-utils' own `Migrations`).
+
+A database records which migrations it has had in `_sqlite_migrations`, so an older file upgrades
+in place on open and keeps its rows. A file that lists a migration this code does not know was
+written by a newer CollectorDojo and is refused rather than guessed at.
+Migrations are append-only: never edit one that has shipped, add the next.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "dojo"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="m001_core")
+def m001_core(db: Database) -> None:
+    """Users, scenarios, sessions, turns, violations, assignments, certifications."""
+    db["users"].create(
+        {"id": str, "name": str, "role": str, "telegram_id": int, "lang": str,
+         "created_at": str, "updated_at": str},
+        pk="id", not_null={"role", "created_at"},
+    )
+    db["users"].create_index(["telegram_id"], unique=True)
+    db["scenarios"].create(
+        {"id": str, "persona": str, "regime": str, "languages": str, "title_zh": str,
+         "title_en": str, "difficulty": str, "bucket": str, "synced_at": str, "active": int},
+        pk="id",
+    )
+    db["sessions"].create(
+        {"id": str, "trainee_id": str, "scenario_id": str, "lang": str, "mode": str,
+         "channel": str, "status": str, "started_at": str, "last_turn_at": str, "ended_at": str,
+         "outcome": str, "turn_count": int, "overall": float, "compliance": float, "nvc": float,
+         "deescalation": float, "passed": int, "violation_count": int, "critical_count": int,
+         "report": str},
+        pk="id",
+        not_null={"trainee_id", "scenario_id", "lang", "mode", "status", "started_at"},
+        defaults={"turn_count": 0, "violation_count": 0, "critical_count": 0},
+        foreign_keys=[("trainee_id", "users", "id"), ("scenario_id", "scenarios", "id")],
+    )
+    db["turns"].create(
+        {"session_id": str, "turn_no": int, "at": str, "trainee_text": str, "intent": str,
+         "confidence": float, "debtor_reply": str, "state": str, "findings": str,
+         "overall": float, "outcome": str},
+        pk=("session_id", "turn_no"), not_null={"at"},
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["violations"].create(
+        {"id": int, "session_id": str, "trainee_id": str, "turn_no": int, "at": str,
+         "category": str, "rule": str, "severity": str, "evidence": str, "citation": str,
+         "source": str},
+        pk="id", not_null={"session_id", "trainee_id", "category", "at"},
+        foreign_keys=[("session_id", "sessions", "id"), ("trainee_id", "users", "id")],
+    )
+    db["assignments"].create(
+        {"id": int, "trainer_id": str, "trainee_id": str, "scenario_id": str, "mode": str,
+         "due": str, "status": str, "created_at": str, "completed_at": str, "session_id": str},
+        pk="id", not_null={"trainer_id", "trainee_id", "scenario_id", "mode", "due", "status"},
+        foreign_keys=[("trainer_id", "users", "id"), ("trainee_id", "users", "id"),
+                      ("scenario_id", "scenarios", "id"), ("session_id", "sessions", "id")],
+    )
+    db["certifications"].create(
+        {"id": int, "trainee_id": str, "level": int, "granted_by": str, "reason": str,
+         "evidence": str, "granted_at": str, "confirmed_by": str, "confirmed_at": str,
+         "revoked_by": str, "revoked_at": str, "revoke_reason": str},
+        pk="id", not_null={"trainee_id", "level", "granted_by", "granted_at"},
+        foreign_keys=[("trainee_id", "users", "id")],
+    )
+
+
+@migrations(name="m002_privacy_and_audit")
+def m002_privacy_and_audit(db: Database) -> None:
+    """Transcript deletion on request (issue 5) and an audit trail of who changed what."""
+    db["sessions"].add_column("transcript_deleted_at", str)
+    db["audit_log"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "subject": str, "detail": str},
+        pk="id", not_null={"at", "action"},
+    )
+
+
+@migrations(name="m003_report_indexes")
+def m003_report_indexes(db: Database) -> None:
+    """Indexes for the report, certification and dashboard queries (see bench/bench_reports.py)."""
+    db["sessions"].create_index(["trainee_id", "started_at"])
+    db["sessions"].create_index(["scenario_id", "mode", "status"])
+    db["sessions"].create_index(["status", "last_turn_at"])
+    db["sessions"].create_index(["mode", "status", "ended_at"])
+    db["violations"].create_index(["session_id"])
+    db["violations"].create_index(["trainee_id", "category"])
+    db["violations"].create_index(["at", "category"])
+    db["assignments"].create_index(["trainee_id", "status"])
+    db["assignments"].create_index(["trainer_id", "status"])
+    db["assignments"].create_index(["status", "due"])
+    db["certifications"].create_index(["trainee_id", "level"])
+
+
+def known_migration_names() -> list:
+    """Every migration this code knows, oldest first (all are pending on an empty database)."""
+    return [m.name for m in migrations.pending(Database(memory=True))]

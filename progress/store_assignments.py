@@ -1,0 +1,98 @@
+"""Assignments: a trainer gives a trainee a scenario to practise (or sit as an exam) by a due date."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from progress import vocab
+from progress.errors import AccessDenied, InvalidInput, UnknownAssignment, UnknownScenario, UnknownTrainee, UnknownUser
+
+# What an open assignment shows as once its due date has gone by; stored status stays "assigned".
+OVERDUE = "overdue"
+
+
+class AssignmentsMixin:
+    def assign(self, trainer_id: str, trainee_id: str, scenario_id: str, mode: str, due: dt.date) -> dict:
+        """Refuses unknown people or scenarios, a non-trainer assigner and a due date in the past."""
+        trainer = self.get_user(trainer_id)
+        if trainer is None:
+            raise UnknownUser(trainer_id)
+        if trainer["role"] not in ("trainer", "lead"):
+            raise AccessDenied("assign scenarios", ("trainer", "lead"))
+        if self.get_user(trainee_id) is None:
+            raise UnknownTrainee(trainee_id)
+        scenario = self.scenario(scenario_id)
+        if scenario is None or not scenario["active"]:
+            raise UnknownScenario(scenario_id)
+        if mode not in vocab.MODES:
+            raise InvalidInput(f"mode {mode!r} is not one of {', '.join(vocab.MODES)} / 无效的模式")
+        if isinstance(due, str):
+            due = _parse_date(due)
+        if due < self.today():
+            raise InvalidInput(f"due date {due.isoformat()} is in the past / 截止日期 {due.isoformat()} 已过")
+        with self.transaction() as db:
+            assignment_id = db["assignments"].insert({
+                "trainer_id": trainer_id, "trainee_id": trainee_id, "scenario_id": scenario_id, "mode": mode,
+                "due": due.isoformat(), "status": "assigned", "created_at": self.now(),
+            }).last_pk
+        return self.assignment(assignment_id)
+
+    def assignment(self, assignment_id: int) -> dict:
+        rows = self.query("select * from assignments where id = ?", [assignment_id])
+        if not rows:
+            raise UnknownAssignment(assignment_id)
+        return self._with_state(rows[0])
+
+    def assignments(self, trainee_id: Optional[str] = None, trainer_id: Optional[str] = None,
+                    status: Optional[str] = None) -> list:
+        """Filter by trainee, trainer and status; status may be "overdue" (open and past due)."""
+        clauses, params = [], []
+        for column, value in (("trainee_id", trainee_id), ("trainer_id", trainer_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if status == OVERDUE:
+            clauses.append("status = 'assigned' and due < ?")
+            params.append(self.today().isoformat())
+        elif status is not None:
+            if status not in vocab.ASSIGNMENT_STATUSES:
+                raise InvalidInput(f"status {status!r} is not one of "
+                                   f"{', '.join(vocab.ASSIGNMENT_STATUSES + (OVERDUE,))} / 无效的状态")
+            clauses.append("status = ?")
+            params.append(status)
+        where = f"where {' and '.join(clauses)}" if clauses else ""
+        rows = self.query(f"select * from assignments {where} order by due, id", params)
+        return [self._with_state(row) for row in rows]
+
+    def cancel_assignment(self, assignment_id: int, by: str) -> dict:
+        assignment = self.assignment(assignment_id)
+        with self.transaction() as db:
+            db["assignments"].update(assignment_id, {"status": "cancelled"})
+            db["audit_log"].insert({"at": self.now(), "actor": by, "action": "cancel_assignment",
+                                    "subject": assignment["trainee_id"], "detail": str(assignment_id)})
+        return self.assignment(assignment_id)
+
+    def _with_state(self, row: dict) -> dict:
+        overdue = row["status"] == "assigned" and row["due"] < self.today().isoformat()
+        row["state"] = OVERDUE if overdue else row["status"]
+        return row
+
+    def _complete_assignments(self, db, trainee_id, scenario_id, mode, session_id, now) -> list:
+        """The earliest open assignment this session fulfils is marked done with the session's id."""
+        row = db.execute(
+            "select id from assignments where trainee_id = ? and scenario_id = ? and mode = ? "
+            "and status = 'assigned' order by due, id limit 1",
+            [trainee_id, scenario_id, mode],
+        ).fetchone()
+        if row is None:
+            return []
+        db.execute("update assignments set status = 'completed', completed_at = ?, session_id = ? where id = ?",
+                   [now, session_id, row[0]])
+        return [row[0]]
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(f"due date {text!r} is not YYYY-MM-DD / 截止日期格式应为 YYYY-MM-DD") from exc
