@@ -89,12 +89,17 @@ def start_session_message(scenario_id: str, lang: str, mode: str, trainee_id: st
     return "/start_session" + json.dumps(entities, ensure_ascii=False)
 
 
+# Rasa predicts no action at all for an empty message, so silence is sent as an ellipsis: the
+# debtor hears a pause and asks whether anyone is there.
+SILENCE = "…"
+
+
 def sanitize_trainee_text(text: str) -> str:
     """A trainee line must never be read as Rasa's `/intent` shortcut, or a trainee could forge a session start."""
     stripped = text.lstrip()
     if stripped.startswith("/"):
-        return stripped.lstrip("/") or " "
-    return text
+        text = stripped.lstrip("/")
+    return text if text.strip() else SILENCE
 
 
 class RasaClient:

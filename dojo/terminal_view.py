@@ -15,7 +15,8 @@ LABELS = {
         "deescalation": "降温", "passed": "通过", "failed": "未通过", "outcome": "结果", "violations": "违规",
         "best": "最佳一句", "worst": "最差一句", "none": "无", "help": "输入你的话并回车。/end 结束并查看成绩单，/quit 直接退出。",
         "card": "场景卡", "amount": "欠款", "dpd": "逾期天数", "goals": "目标", "briefing": "背景",
-        "commitment": "还款承诺", "yes": "是", "no": "否",
+        "commitment": "还款承诺", "yes": "是", "no": "否", "product": "产品", "minimum": "最低还款",
+        "bucket": "逾期阶段", "local_time": "通话时间（对方当地）", "contacts_today": "今日已联系次数",
     },
     "en": {
         "debtor": "Debtor", "you": "You", "anger": "anger", "trust": "trust", "willingness": "willingness", "stage": "stage",
@@ -23,7 +24,8 @@ LABELS = {
         "deescalation": "De-escalation", "passed": "PASSED", "failed": "FAILED", "outcome": "Outcome", "violations": "Violations",
         "best": "Best turn", "worst": "Worst turn", "none": "none", "help": "Type your line and press Enter. /end ends the call and shows the report card, /quit leaves.",
         "card": "Scenario card", "amount": "Owed", "dpd": "Days past due", "goals": "Goals", "briefing": "Briefing",
-        "commitment": "Commitment secured", "yes": "yes", "no": "no",
+        "commitment": "Commitment secured", "yes": "yes", "no": "no", "product": "Product", "minimum": "Minimum payment",
+        "bucket": "Bucket", "local_time": "Call time (debtor's local)", "contacts_today": "Contacts already made today",
     },
 }
 
@@ -53,11 +55,13 @@ class TerminalView:
     def scenario_card(self, card: Mapping[str, Any]) -> None:
         lines = Text()
         lines.append(f"{card.get('title', '')}\n", style="bold")
-        for key, label in (("debtor", self.labels["debtor"]), ("product", ""), ("amount", self.labels["amount"]),
-                           ("days_past_due", self.labels["dpd"]), ("bucket", "")):
+        for key, label in (("debtor_name", self.labels["debtor"]), ("product", self.labels["product"]),
+                           ("amount_owed", self.labels["amount"]), ("minimum_payment", self.labels["minimum"]),
+                           ("days_past_due", self.labels["dpd"]), ("bucket", self.labels["bucket"]),
+                           ("local_time", self.labels["local_time"]), ("contacts_today", self.labels["contacts_today"])):
             value = card.get(key)
             if value not in (None, ""):
-                lines.append(f"{label + ': ' if label else ''}{value}\n")
+                lines.append(f"{label}: {value}\n")
         if card.get("briefing"):
             lines.append(f"\n{self.labels['briefing']}: {card['briefing']}\n")
         goals = card.get("goals") or []

@@ -64,7 +64,7 @@ def live_simulator(tmp_path_factory):
     from dojo.settings import Settings
 
     root = tmp_path_factory.mktemp("live")
-    settings = Settings.from_env(environ={}).with_(db_path=root / "dojo.db", tracker_db=root / "tracker.db")
+    settings = Settings.from_env().with_(db_path=root / "dojo.db", tracker_db=root / "tracker.db", rasa_token="")
     try:
         simulator = simulator_for(settings, log_dir=root / "logs")
     except Exception as exc:  # no model: the suite must say so loudly, not skip

@@ -26,7 +26,8 @@ def test_an_empty_answer_means_the_action_server_is_missing():
 
 
 @pytest.mark.parametrize("typed, sent", [("/start_session{}", "start_session{}"), ("  /end_session", "end_session"),
-                                         ("hello /there", "hello /there"), ("/", " ")])
+                                         ("hello /there", "hello /there"), ("/", "…"),
+                                         ("", "…"), ("  \n ", "…")])
 def test_trainee_text_can_never_forge_a_shortcut(typed, sent):
     assert sanitize_trainee_text(typed) == sent
 
