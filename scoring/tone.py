@@ -1,0 +1,59 @@
+"""De-escalation: calming markers against escalators; polarity is about tone, not compliance."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from scoring.categories import CATEGORY_LABELS
+from scoring.cues import tone_cues
+from scoring.results import DeescalationResult
+
+BASE_SCORE = 50
+MARKER_POINTS = 15
+ESCALATOR_POINTS = 25
+_SHOUTED_WORD = re.compile(r"\b[A-Z]{3,}\b")
+_LETTER = re.compile(r"[A-Za-z]")
+_UPPER = re.compile(r"[A-Z]")
+# Acronyms a collector uses in calm speech are not shouting.
+_ACRONYMS = frozenset({"USD", "ABC", "APR", "ATM", "CFPB", "FDCPA", "SSN", "DOB", "ACH", "PIN", "OTP", "IRS", "FBI", "CEO", "APP", "EMI", "LLC", "NYC", "FAQ", "AM", "PM", "OK", "ID", "VISA"})
+
+
+def is_shouting(text: str) -> bool:
+    """Two or more all-capital words, or a mostly capital text, reads as shouting."""
+    shouted = [word for word in _SHOUTED_WORD.findall(text) if word not in _ACRONYMS]
+    if len(shouted) >= 2:
+        return True
+    letters = len(_LETTER.findall(text))
+    return letters >= 12 and len(_UPPER.findall(text)) / letters > 0.7
+
+
+SHARED_NEED = {"zh": "表达共同需要", "en": "states a shared need"}
+
+
+def grade_tone(
+    text: str, lang: str, escalating_categories: Iterable[str], acknowledged: bool = False, shared_need: bool = False
+) -> DeescalationResult:
+    """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves."""
+    cues = tone_cues()
+    markers = [
+        cue.label.get(lang)
+        for cue in cues.markers
+        if cue.patterns[lang].search(text) or (acknowledged and cue.id == "acknowledge")
+    ]
+    if shared_need:
+        markers.append(SHARED_NEED[lang])
+    markers = tuple(markers)
+    escalators = [cue.label.get(lang) for cue in cues.escalators if cue.patterns[lang].search(text)]
+    shout_label = next(cue.label.get(lang) for cue in cues.escalators if cue.id == "shout")
+    if shout_label not in escalators and is_shouting(text):
+        escalators.append(shout_label)
+    for category in dict.fromkeys(escalating_categories):
+        escalators.append(CATEGORY_LABELS[category][lang])
+    escalators = tuple(dict.fromkeys(escalators))
+    polarity = -1 if escalators else (1 if markers else 0)
+    score = BASE_SCORE + MARKER_POINTS * len(markers) - ESCALATOR_POINTS * len(escalators)
+    if polarity < 0:
+        score = min(score, 40)
+    elif polarity > 0:
+        score = max(score, 65)
+    return DeescalationResult(polarity, max(0, min(100, score)), markers, escalators)
