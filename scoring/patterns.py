@@ -29,7 +29,7 @@ class FastPattern:
     exact (slower) pattern only runs on the few replies that might match.
     """
 
-    __slots__ = ("full", "lower", "screen", "pattern")
+    __slots__ = ("full", "lower", "screen", "pattern", "anchored")
 
     def __init__(self, sources: Sequence[str]):
         self.full = re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE)
@@ -51,6 +51,7 @@ class FastPattern:
                 anchors = None
                 break
             anchors |= prefixes
+        self.anchored = bool(anchors)
         try:
             if anchors:
                 self.screen: Optional[Pattern[str]] = re.compile(trie_regex(anchors))
@@ -59,27 +60,66 @@ class FastPattern:
         except re.error:
             self.screen = None
 
-    def _may_match(self, text: str, pos: int, endpos: Optional[int]) -> bool:
+    def _starts(self, text: str, pos: int, endpos: int):
+        """Every position in [pos, endpos) where a match could begin, or None when unknowable.
+
+        The screen matches wherever the real pattern could start (it is the same alternation without
+        \\b, or the trie of the literal prefixes every match begins with), so trying the real pattern
+        only at these positions finds exactly the matches a full scan would, in the same order.
+        Trying a few hundred branches at two or three positions is far cheaper than at every one.
+        """
         if self.screen is None:
-            return True
+            return None
         lowered = _lowered(text)
         if lowered is None:
-            return True
-        return self.screen.search(lowered, pos, len(text) if endpos is None else endpos) is not None
+            return None
+        if not self.anchored:
+            # The fallback screen is a whole alternation: one scan says whether to bother at all.
+            return None if self.screen.search(lowered, pos, endpos) is not None else []
+        screen = self.screen.search
+        starts = []
+        found = screen(lowered, pos, endpos)
+        while found is not None:
+            start = found.start()
+            starts.append(start)
+            found = screen(lowered, start + 1, endpos) if start + 1 < endpos else None
+        return starts
 
     def search(self, text: str, pos: int = 0, endpos: Optional[int] = None):
         """Like re.search; use match.span() on the original text (group() may be lower-cased)."""
-        if not self._may_match(text, pos, endpos):
-            return None
+        end = len(text) if endpos is None else min(endpos, len(text))
+        starts = self._starts(text, pos, end)
         target, pattern = self._target(text)
-        return pattern.search(target, pos) if endpos is None else pattern.search(target, pos, endpos)
+        if starts is None:
+            return pattern.search(target, pos, end)
+        match = pattern.match
+        for start in starts:
+            found = match(target, start, end)
+            if found is not None:
+                return found
+        return None
 
     def finditer(self, text: str):
-        """Like re.finditer; use match.span() on the original text (group() may be lower-cased)."""
-        if not self._may_match(text, 0, None):
-            return iter(())
+        """Like re.finditer (leftmost, non-overlapping); use match.span() on the original text."""
+        starts = self._starts(text, 0, len(text))
         target, pattern = self._target(text)
-        return pattern.finditer(target)
+        if starts is None:
+            return pattern.finditer(target)
+        return self._iter_at(target, pattern, starts)
+
+    @staticmethod
+    def _iter_at(target, pattern, starts):
+        match = pattern.match
+        after = 0
+        for start in starts:
+            if start < after:
+                continue
+            found = match(target, start)
+            if found is None:
+                continue
+            yield found
+            # An empty match must not stop the scan at its own position, as in re.finditer.
+            after = found.end() if found.end() > found.start() else found.start() + 1
 
     def _target(self, text: str):
         lowered = _lowered(text)
@@ -110,8 +150,16 @@ def literal_prefixes(source: str, limit: int = 5):
             tail = walk(rest, depth - 1)
             return None if tail is None else {chr(av) + t for t in tail}
         if op is sc.IN:
-            chars = [chr(v) for o, v in av if o is sc.LITERAL]
-            if len(chars) != len(av) or len(chars) > 8:
+            chars = []
+            for o, v in av:
+                if o is sc.LITERAL:
+                    chars.append(chr(v))
+                elif o is sc.CATEGORY and v is sc.CATEGORY_DIGIT:
+                    # ASCII and full-width digits; other scripts' digits do not occur in zh or en replies.
+                    chars.extend("0123456789０１２３４５６７８９")
+                else:
+                    return {""}
+            if len(chars) > 24:
                 return {""}
             tail = walk(rest, depth - 1)
             return None if tail is None else {c + t for c in chars for t in tail}
@@ -138,10 +186,13 @@ def literal_prefixes(source: str, limit: int = 5):
             return None if skipped is None else once | skipped
         return {""}
 
-    found = walk(parsed, limit)
-    if found is None or "" in found:
-        return None
-    return found
+    # A long prefix screens better, but many optional pieces can multiply the prefixes past the cap;
+    # a shorter prefix still anchors the screen.
+    for depth in range(limit, 0, -1):
+        found = walk(parsed, depth)
+        if found is not None and "" not in found:
+            return found
+    return None
 
 
 def trie_regex(words) -> str:

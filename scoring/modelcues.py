@@ -1,0 +1,54 @@
+"""Cue words the statistical model needs before it may name a category (lexicon.yml, model_cues).
+
+The model reads character statistics, so a compliant opening that shares a shape with an
+impersonation ("this is Lena from ...") can look like one. A category's cue is a necessary
+condition for a model finding, never a finding by itself; the rules remain the source of citations.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Mapping, Optional
+
+from scoring.categories import REPLY_CATEGORIES
+from scoring.errors import RulePackError
+from scoring.patterns import FastPattern, compile_list, dotted
+from scoring.rulepack import LEXICON_FILE, RULES_DIR, lexicon
+from scoring.text import LANGS
+from scoring.yamlmarks import line_of, load_marked
+
+CueTable = Mapping[str, Mapping[str, FastPattern]]
+
+
+def load_model_cues(path: Path, groups) -> CueTable:
+    """Every reply category needs cues in both languages; errors name file, line and field."""
+    data, marks = load_marked(path)
+    node = data.get("model_cues") if isinstance(data, dict) else None
+
+    def fail(key_path, message):
+        return RulePackError(f"{path}:{line_of(marks, key_path)}: {dotted(key_path)}: {message}")
+
+    if not isinstance(node, dict):
+        raise fail(("model_cues",), "missing mapping 'model_cues'")
+    unknown = set(node) - set(REPLY_CATEGORIES)
+    if unknown:
+        raise fail(("model_cues",), f"unknown category(ies) {sorted(unknown)}")
+    table = {}
+    for category in REPLY_CATEGORIES:
+        key_path = ("model_cues", category)
+        entry = node.get(category)
+        if not isinstance(entry, dict):
+            raise fail(("model_cues",), f"missing cues for {category!r}")
+        per_lang = {}
+        for lang in LANGS:
+            compiled: Optional[FastPattern] = compile_list(entry.get(lang), groups, path, marks, key_path + (lang,))
+            if compiled is None:
+                raise fail(key_path, f"cues missing for {lang}")
+            per_lang[lang] = compiled
+        table[category] = per_lang
+    return table
+
+
+@functools.lru_cache(maxsize=None)
+def model_cues(rules_dir: Path = RULES_DIR) -> CueTable:
+    return load_model_cues(Path(rules_dir) / LEXICON_FILE, lexicon(Path(rules_dir)))

@@ -1,0 +1,104 @@
+"""Regressions reported against score_reply: false positives on compliant lines, and missed co-violations."""
+import pytest
+
+from scoring import score_reply
+from scoring.classifier import _cued_category
+from scoring.modelcues import model_cues
+
+EN_NAMES = ["Lena", "Mark", "Jordan", "Priya", "Tomasz", "Adaeze"]
+EN_INSTITUTIONS = ["Harbor Bank card services", "Granite State Bank", "Cedar County Credit Union",
+                   "Navy Federal Credit Union", "Oakline Recovery Agency", "Quartz Capital"]
+ZH_NAMES = ["小林", "王芳", "欧阳娜娜"]
+ZH_INSTITUTIONS = ["信用卡中心", "招商银行信用卡中心", "招联消费金融公司", "受银行委托的催收机构", "北京农商银行"]
+
+COMPLIANT_OPENINGS = (
+    [("en", f"Hi, this is {name} from {bank}. This call is recorded, and I'm calling about your credit card account.")
+     for name in EN_NAMES for bank in EN_INSTITUTIONS[:3]]
+    + [("en", f"Hello, this is {name} with {bank}. This is an attempt to collect a debt, and any information obtained "
+              "will be used for that purpose. This call is recorded.") for name in EN_NAMES[:3] for bank in EN_INSTITUTIONS[3:]]
+    + [("en", f"Hi, {name} here from {bank}, calling about your card balance.") for name in EN_NAMES[3:] for bank in EN_INSTITUTIONS]
+    + [("zh", f"您好，我是{bank}的{name}，本次通话全程录音，今天联系您是关于您信用卡账单的事情。")
+       for name in ZH_NAMES for bank in ZH_INSTITUTIONS]
+)
+
+
+@pytest.mark.parametrize("lang, text", COMPLIANT_OPENINGS)
+def test_compliant_opening_is_clean(lang, text):
+    score = score_reply(text, lang)
+    assert score.violations == (), [(v.category, v.source, v.evidence) for v in score.violations]
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("zh", "听得出来您现在非常生气，被反复打电话确实让人很烦，这种感受我完全理解。"),
+        ("zh", "接了这么多催收电话，换谁都会心烦。"),
+        ("zh", "之前的电话打扰到您了，真的很抱歉。"),
+        ("en", "I can hear how angry you are, and getting all those calls would frustrate anyone."),
+        ("en", "It's exhausting to keep getting calls when you're already stretched thin."),
+        ("en", "I'm sorry about all the calls you've been getting."),
+    ],
+)
+def test_empathy_about_calls_is_not_harassment(lang, text):
+    assert score_reply(text, lang).violations == ()
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("zh", "我每天都给你打电话，被反复打电话的滋味你慢慢体会。"),
+        ("en", "I'll keep calling you every hour until you pay."),
+    ],
+)
+def test_threatened_calls_are_still_harassment(lang, text):
+    assert "harassment" in {v.category for v in score_reply(text, lang).violations}
+
+
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        ("zh", "你这种人真不要脸，赶紧去网贷借钱把钱还上！", {"abusive_language", "unfair_practice"}),
+        ("zh", "真不要脸，去借呗借点钱先还上。", {"abusive_language", "unfair_practice"}),
+        ("zh", "你就是个老赖，用信用卡套现还我们。", {"abusive_language", "unfair_practice"}),
+        ("zh", "废物，找亲戚借钱也得还上！", {"abusive_language", "unfair_practice"}),
+        ("en", "You're a shameless deadbeat, go borrow from an online lender and pay us back!", {"abusive_language", "unfair_practice"}),
+        ("en", "You're a worthless liar. Go take out a payday loan and pay us now!", {"abusive_language", "unfair_practice"}),
+    ],
+)
+def test_every_violation_in_a_reply_is_reported(lang, text, expected):
+    assert {v.category for v in score_reply(text, lang).violations} >= expected
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("zh", "千万不要为了还我们去借网贷。"),
+        ("zh", "逾期记录可能会影响您以后申请房贷和车贷。"),
+        ("en", "Please don't take out a payday loan to pay us."),
+    ],
+)
+def test_advice_against_borrowing_stays_clean(lang, text):
+    assert score_reply(text, lang).violations == ()
+
+
+CRITICAL = {"impersonation", "threat_of_violence", "false_legal_threat", "third_party_disclosure"}
+
+
+@pytest.mark.parametrize(
+    "probabilities, lang, clause, expected",
+    [
+        # Likeliest critical category without its cue word: no finding at all.
+        ({"impersonation": 0.9, "harassment": 0.05, "abusive_language": 0.05}, "en", "Hi, this is Lena from Harbor Bank.", None),
+        ({"impersonation": 0.9, "abusive_language": 0.1}, "zh", "您好，我是信用卡中心的小林。", None),
+        # With the cue present the model may name it.
+        ({"impersonation": 0.9, "harassment": 0.1}, "en", "This is Lena from the county court.", "impersonation"),
+        ({"impersonation": 0.9, "harassment": 0.1}, "zh", "我是法院的小林。", "impersonation"),
+        # A major category needs no cue.
+        ({"abusive_language": 0.8, "impersonation": 0.2}, "en", "Grow up.", "abusive_language"),
+        # Fallback to a cued category only with real weight of its own.
+        ({"third_party_disclosure": 0.6, "threat_of_violence": 0.35, "harassment": 0.05}, "en", "I'll make you regret it.", "threat_of_violence"),
+        ({"third_party_disclosure": 0.9, "threat_of_violence": 0.05, "harassment": 0.05}, "en", "I'll make you regret it.", None),
+    ],
+)
+def test_model_needs_a_cue_for_critical_categories(probabilities, lang, clause, expected):
+    assert _cued_category(probabilities, CRITICAL, model_cues(), lang, clause, 0, len(clause)) == expected
