@@ -1,0 +1,54 @@
+"""Work the bot does on a timer (PTB's job queue): assignment reminders and replaying held messages."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.conversation import deliver_pending, scenario_title
+from bot.i18n import normalise_lang, t
+from bot.messaging import optional_call, send_html
+from bot.services import services
+
+log = logging.getLogger(__name__)
+REMINDER_INTERVAL = dt.timedelta(minutes=30)
+REPLAY_INTERVAL = dt.timedelta(seconds=20)
+REMINDED_KEY = "reminded_assignments"
+
+
+async def remind_due_assignments(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remind each trainee once of every open assignment due within the next 24 hours."""
+    svc = services(context)
+    reminded = context.application.bot_data.setdefault(REMINDED_KEY, set())
+    today = svc.store.today()
+    horizon = (today + dt.timedelta(days=1)).isoformat()
+    for assignment in svc.store.assignments(status="assigned"):
+        if assignment["id"] in reminded or not today.isoformat() <= assignment["due"] <= horizon:
+            continue
+        trainee = svc.store.get_user(assignment["trainee_id"])
+        if not trainee or not trainee.get("telegram_id"):
+            continue
+        lang = normalise_lang(trainee.get("lang"))
+        text = t("reminder.due", lang, title=render.esc(scenario_title(svc, assignment["scenario_id"], lang)),
+                 mode=t(f"mode_short.{assignment['mode']}", lang), due=assignment["due"])
+        if await optional_call(send_html(context.bot, trainee["telegram_id"], text), "sendMessage(reminder)"):
+            reminded.add(assignment["id"])
+
+
+async def replay_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """When the simulator is back, deliver the lines trainees sent during the outage (each session
+    backing off exponentially, since a failed attempt may still reach Rasa when only actions are down)."""
+    svc = services(context)
+    session_ids = svc.pending.to_replay()
+    if not session_ids or not await svc.rasa.health():
+        return
+    for session_id in session_ids:
+        session = svc.store.session(session_id)
+        waiting = svc.pending.peek(session_id)
+        if session is None or session.get("status") != "active" or not waiting:
+            svc.pending.drop(session_id)
+            continue
+        trainee = svc.store.get_user(session["trainee_id"]) or {}
+        await deliver_pending(context, session, waiting[0].chat_id, normalise_lang(trainee.get("lang")), replay=True)

@@ -1,0 +1,64 @@
+"""Read-only views several roles share: a trainee's progress text and a session's transcript."""
+from __future__ import annotations
+
+from typing import Optional
+
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.conversation import debtor_name, scenario_title
+from bot.i18n import t
+from bot.messaging import send_html
+from bot.roles import Caller, may_view_session
+from bot.services import Services, services
+
+
+def _average(rows, key: str) -> Optional[float]:
+    values = [row[key] for row in rows if row.get(key) is not None]
+    return sum(values) / len(values) if values else None
+
+
+def progress_text(svc: Services, trainee_id: str, name: str, lang: str) -> str:
+    """The /progress text for one trainee, whether they or their trainer asks."""
+    sessions = svc.store.sessions_for(trainee_id, limit=1000)
+    completed = [s for s in sessions if s.get("status") == "completed"]
+    status = svc.store.certification_status(trainee_id)
+    rows = [t("progress.header", lang, name=render.esc(name))]
+    rows.append(t("progress.sessions", lang, count=len(completed),
+                  exams=sum(1 for s in completed if s.get("mode") == "exam")))
+    held = next((lvl for lvl in status.levels if lvl.level == status.held_level), None)
+    level_name = (held.name_zh if lang == "zh" else held.name_en) if held else t("progress.level_none", lang)
+    rows.append(t("progress.level", lang, level=render.esc(level_name)))
+    averages = [(d, _average(completed, d)) for d in ("overall", "compliance", "nvc", "deescalation")]
+    if any(value is not None for _, value in averages):
+        rows.append("")
+        rows.append(f"<b>{t('progress.averages', lang)}</b>")
+        rows += [f"{t('dimension.' + d, lang)}: <b>{value:.0f}</b>" for d, value in averages if value is not None]
+    rows.append("")
+    if status.next_level is None:
+        rows.append(t("progress.top", lang))
+    else:
+        next_name = status.next_level.name_zh if lang == "zh" else status.next_level.name_en
+        rows.append(f"<b>{t('progress.next', lang, level=render.esc(next_name))}</b>")
+        rows += [f"• {render.esc(item)}" for item in status.what_is_left(lang)]
+    if not completed:
+        rows.append("")
+        rows.append(t("progress.no_sessions", lang))
+    return "\n".join(rows)
+
+
+async def send_transcript(context: ContextTypes.DEFAULT_TYPE, caller: Caller, session_id: str) -> None:
+    """Shared by /history (trainees) and /transcript (trainers, leads): access is checked here."""
+    svc = services(context)
+    session = svc.store.session(session_id)
+    if session is None:
+        await send_html(context.bot, caller.chat_id,
+                        t("error.unknown_session", caller.lang, session=render.esc(session_id)))
+        return
+    if not may_view_session(svc.store, caller, session):
+        await send_html(context.bot, caller.chat_id, t("refused.view", caller.lang))
+        return
+    text = render.transcript(session, svc.store.session_turns(session_id),
+                             scenario_title(svc, session["scenario_id"], caller.lang), caller.lang,
+                             debtor_name(svc, session["scenario_id"], session["lang"]))
+    await send_html(context.bot, caller.chat_id, text)
