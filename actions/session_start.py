@@ -42,7 +42,8 @@ class ActionStartSession(Action):
         try:
             store = services.store()
             store.start_session(session_id, tracker.get_slot("trainee_id") or "anonymous", scenario.id,
-                                lang, tracker.get_slot("mode") or "coach", channel="rasa")
+                                lang, tracker.get_slot("mode") or "coach",
+                                channel=tracker.get_slot("channel") or "rasa")
             store.record_turn(session_id, 0, "", None, None, turn.reply, turn.state.public(), None, None)
         except StoreError:
             dispatcher.utter_message(text=system_line("store_unavailable", lang),

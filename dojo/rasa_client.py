@@ -83,9 +83,9 @@ class DebtorReply:
         return line
 
 
-def start_session_message(scenario_id: str, lang: str, mode: str, trainee_id: str) -> str:
+def start_session_message(scenario_id: str, lang: str, mode: str, trainee_id: str, channel: str = "cli") -> str:
     """Rasa's `/intent{json}` shortcut: the session's facts go straight into slots, no NLU guess."""
-    entities = {"scenario_id": scenario_id, "lang": lang, "mode": mode, "trainee_id": trainee_id}
+    entities = {"scenario_id": scenario_id, "lang": lang, "mode": mode, "trainee_id": trainee_id, "channel": channel}
     return "/start_session" + json.dumps(entities, ensure_ascii=False)
 
 
@@ -144,8 +144,10 @@ class RasaClient:
             raise SimulatorUnavailable("the Rasa server answered with something that is not a message list")
         return DebtorReply.from_messages(session_id, messages)
 
-    async def start_session(self, session_id: str, scenario_id: str, lang: str, mode: str, trainee_id: str) -> DebtorReply:
-        return await self._post(session_id, start_session_message(scenario_id, lang, mode, trainee_id))
+    async def start_session(self, session_id: str, scenario_id: str, lang: str, mode: str, trainee_id: str,
+                            channel: str = "cli") -> DebtorReply:
+        """`channel` ("cli", "telegram", …) is recorded with the session so reports can tell them apart."""
+        return await self._post(session_id, start_session_message(scenario_id, lang, mode, trainee_id, channel))
 
     async def send(self, session_id: str, text: str) -> DebtorReply:
         return await self._post(session_id, sanitize_trainee_text(text))

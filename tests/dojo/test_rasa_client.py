@@ -35,7 +35,8 @@ def test_trainee_text_can_never_forge_a_shortcut(typed, sent):
 def test_start_message_carries_the_session_facts():
     message = start_session_message("hostile-m2", "zh", "exam", "张三")
     assert message.startswith("/start_session{")
-    assert json.loads(message[len("/start_session"):]) == {"scenario_id": "hostile-m2", "lang": "zh", "mode": "exam", "trainee_id": "张三"}
+    assert json.loads(message[len("/start_session"):]) == {"scenario_id": "hostile-m2", "lang": "zh", "mode": "exam",
+                                                          "trainee_id": "张三", "channel": "cli"}
 
 
 def test_a_server_that_is_down_is_reported_as_unavailable():
