@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.system_lines import system_line
+from actions.system_lines import utter_system
 from actions.turn_logic import clean_text, first_entity, score_safely, session_report, signal_from_score, turn_payload
 from progress.errors import StoreError
 from scoring import coach_tip
@@ -26,8 +26,7 @@ class ActionDebtorTurn(Action):
         lang = tracker.get_slot("lang") or "zh"
         raw_state = tracker.get_slot("debtor_state")
         if not raw_state:
-            dispatcher.utter_message(text=system_line("no_session", lang),
-                                     json_message={"dojo": {"session_id": tracker.sender_id, "error": "no_session"}})
+            utter_system(dispatcher, tracker.sender_id, "no_session", lang)
             return []
         catalog = services.catalog()
         state = DebtorState.from_dict(raw_state)
@@ -66,8 +65,7 @@ def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score
             report = session_report(store.session_turns(session_id), scenario, lang, turn.outcome, turn.state.commitment)
             report.update(store.finish_session(session_id, turn.outcome, report) or {})
     except StoreError:
-        dispatcher.utter_message(text=system_line("store_unavailable", lang),
-                                 json_message={"dojo": {"session_id": session_id, "error": "store_unavailable"}})
+        utter_system(dispatcher, session_id, "store_unavailable", lang)
         return []
     dispatcher.utter_message(
         text=turn.reply,

@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.system_lines import system_line
+from actions.system_lines import utter_system
 from actions.turn_logic import session_report, turn_payload
 from progress.errors import StoreError
 from simulator.engine import DebtorState
@@ -22,8 +22,7 @@ class ActionEndSession(Action):
         lang = tracker.get_slot("lang") or "zh"
         raw_state = tracker.get_slot("debtor_state")
         if not raw_state:
-            dispatcher.utter_message(text=system_line("no_session", lang),
-                                     json_message={"dojo": {"session_id": tracker.sender_id, "error": "no_session"}})
+            utter_system(dispatcher, tracker.sender_id, "no_session", lang)
             return []
         state = DebtorState.from_dict(raw_state)
         scenario = services.catalog().scenarios[tracker.get_slot("scenario_id")]
@@ -32,8 +31,7 @@ class ActionEndSession(Action):
             report = session_report(store.session_turns(tracker.sender_id), scenario, lang, state.outcome, state.commitment)
             report.update(store.finish_session(tracker.sender_id, state.outcome, report) or {})
         except StoreError:
-            dispatcher.utter_message(text=system_line("store_unavailable", lang),
-                                     json_message={"dojo": {"session_id": tracker.sender_id, "error": "store_unavailable"}})
+            utter_system(dispatcher, tracker.sender_id, "store_unavailable", lang)
             return []
         dispatcher.utter_message(
             json_message=turn_payload(tracker.sender_id, state.turn, None, None, state.public(), None, state.outcome,

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.debtor_turn import ActionDebtorTurn
-from actions.system_lines import system_line
+from actions.system_lines import utter_system
 from actions.turn_logic import turn_payload
 from progress.errors import StoreError
 from simulator.engine import initial_state, mood, opening
@@ -30,11 +30,9 @@ class ActionStartSession(Action):
         catalog = services.catalog()
         scenario = catalog.scenarios.get(scenario_id)
         if scenario is None:
-            known = ", ".join(sorted(catalog.scenarios))
-            dispatcher.utter_message(
-                text=system_line("unknown_scenario", lang, scenario_id=scenario_id, known=known),
-                json_message={"dojo": {"session_id": session_id, "error": "unknown_scenario", "known": sorted(catalog.scenarios)}},
-            )
+            known = sorted(catalog.scenarios)
+            utter_system(dispatcher, session_id, "unknown_scenario", lang,
+                         {"scenario_id": scenario_id, "known": ", ".join(known)}, known=known)
             return [SlotSet("debtor_state", None)]
         persona = catalog.personas[scenario.persona]
         state = initial_state(persona, scenario, seed=session_id)
@@ -46,8 +44,7 @@ class ActionStartSession(Action):
                                 channel=tracker.get_slot("channel") or "rasa")
             store.record_turn(session_id, 0, "", None, None, turn.reply, turn.state.public(), None, None)
         except StoreError:
-            dispatcher.utter_message(text=system_line("store_unavailable", lang),
-                                     json_message={"dojo": {"session_id": session_id, "error": "store_unavailable"}})
+            utter_system(dispatcher, session_id, "store_unavailable", lang)
             return [SlotSet("debtor_state", None)]
         dispatcher.utter_message(
             text=turn.reply,

@@ -1,4 +1,5 @@
 """What the simulator itself (not the debtor) says when a turn cannot be played, in both languages."""
+from typing import Any, Mapping, Optional
 
 SYSTEM_LINES = {
     "no_session": {
@@ -19,3 +20,10 @@ SYSTEM_LINES = {
 def system_line(key: str, lang: str, **values: str) -> str:
     lines = SYSTEM_LINES[key]
     return lines.get(lang, lines["en"]).format(**values)
+
+
+def utter_system(dispatcher, session_id: str, key: str, lang: str, values: Optional[Mapping[str, str]] = None,
+                 **payload_extra: Any) -> None:
+    """Say why the turn could not be played; the payload's `error` lets clients react (keep, retry, list ids)."""
+    payload = {"session_id": session_id, "error": key, **payload_extra}
+    dispatcher.utter_message(text=system_line(key, lang, **(values or {})), json_message={"dojo": payload})

@@ -9,15 +9,18 @@ import importlib
 import os
 import pkgutil
 import sys
+import warnings
 
 import typer
 
-for _name, _value in {
-    "RASA_TELEMETRY_ENABLED": "false",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-}.items():
+from dojo.services import QUIET_ENV
+
+for _name, _value in QUIET_ENV.items():
     os.environ.setdefault(_name, _value)
+# Library deprecation chatter (pyparsing via matplotlib, pkg_resources via rasa) is not for trainees.
+warnings.simplefilter("ignore", DeprecationWarning)
+warnings.filterwarnings("ignore", module="matplotlib")
+warnings.filterwarnings("ignore", message=".*deprecated.*")
 
 app = typer.Typer(
     name="dojo",

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
-for _name, _value in {
-    "RASA_TELEMETRY_ENABLED": "false",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-}.items():
+from dojo.services import QUIET_ENV
+
+for _name, _value in QUIET_ENV.items():
     os.environ.setdefault(_name, _value)
 
 

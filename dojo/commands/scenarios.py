@@ -21,8 +21,9 @@ def scenarios_command(
         typer.echo(json.dumps([s.summary() for s in scenarios], ensure_ascii=False, indent=None))
         return
     table = Table(title="CollectorDojo scenarios / 练习场景")
-    for column in ("id", "persona", "regime", "bucket", "difficulty", "languages", "title"):
-        table.add_column(column)
+    for column in ("id", "persona", "regime", "bucket", "level", "langs"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title")
     for s in scenarios:
         table.add_row(s.id, s.persona, s.regime, s.bucket, str(s.difficulty), ",".join(s.languages), s.title(lang if lang in ("zh", "en") else "en"))
     Console().print(table)
