@@ -32,6 +32,7 @@ from bot.messaging import optional_call
 from bot.network import RetryingRateLimiter
 from bot.redact import install_token_redaction
 from bot.services import SERVICES_KEY, Services
+from dojo.catalog_access import scenario_rows
 from dojo.settings import Settings
 
 # Seconds Telegram holds a getUpdates call open; the HTTP read timeout must outlast it.
@@ -74,12 +75,6 @@ def file_url_for(base_url: str) -> str:
     )
 
 
-def scenario_rows(scenarios: Mapping[str, Any]) -> list:
-    """The catalogue as the store's scenario rows, so assignments and sessions can refer to them."""
-    return [{**s.summary(), "title_en": s.title("en"), "title_zh": s.title("zh"),
-             "difficulty": str(s.difficulty), "bucket": s.bucket} for s in scenarios.values()]
-
-
 def build_application(
     settings: Settings,
     store: Any,
@@ -89,6 +84,7 @@ def build_application(
     rate_limiter: Optional[RetryingRateLimiter] = None,
     replay_interval: dt.timedelta = jobs.REPLAY_INTERVAL,
     reminder_interval: dt.timedelta = jobs.REMINDER_INTERVAL,
+    abandon_interval: dt.timedelta = jobs.ABANDON_INTERVAL,
 ) -> Application:
     """The whole bot: request settings, rate limiting and retries, handlers, jobs and services."""
     if not settings.telegram_token:
@@ -126,6 +122,9 @@ def build_application(
     application.job_queue.run_repeating(jobs.remind_due_assignments, interval=reminder_interval,
                                         first=min(reminder_interval, dt.timedelta(seconds=5)),
                                         name="remind_due_assignments")
+    application.job_queue.run_repeating(jobs.abandon_idle_sessions, interval=abandon_interval,
+                                        first=min(abandon_interval, dt.timedelta(seconds=5)),
+                                        name="abandon_idle_sessions")
     return application
 
 

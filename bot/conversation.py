@@ -1,8 +1,9 @@
 """The call itself: opening it, passing the trainee's lines to the debtor, showing replies and the report.
 
 The active session lives in the store (the action server writes it), never in handler memory, so a
-bot restart in the middle of a call continues where it stopped. Lines that reach the bot while the
-simulator is down wait in `Services.pending` and are replayed, in order, when it is back.
+bot restart in the middle of a call continues where it stopped. Every trainee line is held in the
+store (`Services.pending`) until the debtor's reply arrives, so lines typed while the simulator is
+down are replayed, in order, when it is back, even if the bot was restarted meanwhile.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from dojo.errors import SimulatorUnavailable
 log = logging.getLogger(__name__)
 # Simulator answers that mean "this line was not played": keep it pending and try again later.
 RETRYABLE_ERRORS = {"store_unavailable"}
+# What the store records as the session's channel, so reports tell Telegram sessions from terminal ones.
+CHANNEL = "telegram"
 
 
 def new_session_id(caller: Caller) -> str:
@@ -55,7 +58,8 @@ async def open_call(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     session_id = new_session_id(caller)
     try:
         async with typing(context.bot, caller.chat_id):
-            reply = await svc.rasa.start_session(session_id, scenario.id, lang, mode, caller.user_id)
+            reply = await svc.rasa.start_session(session_id, scenario.id, lang, mode, caller.user_id,
+                                                 channel=CHANNEL)
     except SimulatorUnavailable as exc:
         log.warning("session %s could not start: %s", session_id, exc)
         await send_html(context.bot, caller.chat_id, t("session.unavailable_start", caller.lang))
@@ -109,7 +113,7 @@ async def deliver_pending(context: ContextTypes.DEFAULT_TYPE, session: Mapping[s
                 if not replay:
                     await send_html(context.bot, chat_id, t("session.unavailable", ui_lang))
                 return False
-            svc.pending.pop_first(session_id)
+            svc.pending.answered(message)
             svc.pending.succeeded(session_id)
             if reply.error == "no_session":
                 svc.pending.drop(session_id)

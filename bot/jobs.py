@@ -1,4 +1,6 @@
-"""Work the bot does on a timer (PTB's job queue): assignment reminders and replaying held messages."""
+"""Work the bot does on a timer (PTB's job queue): assignment reminders, replaying held messages and
+closing sessions nobody is in any more. What a job has done is kept in the store, never in memory,
+so a restarted bot neither repeats a reminder nor forgets a held line."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,21 +13,24 @@ from bot.conversation import deliver_pending, scenario_title
 from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
 from bot.services import services
+from progress.store import ABANDONED_AFTER_MINUTES
 
 log = logging.getLogger(__name__)
 REMINDER_INTERVAL = dt.timedelta(minutes=30)
 REPLAY_INTERVAL = dt.timedelta(seconds=20)
-REMINDED_KEY = "reminded_assignments"
+ABANDON_INTERVAL = dt.timedelta(minutes=10)
+# A Telegram session with no turn (and no held line) for this long is over: the trainee closed the
+# chat or walked away. The store's own default, so the bot and the `dojo` commands agree.
+ABANDON_AFTER_MINUTES = ABANDONED_AFTER_MINUTES
 
 
 async def remind_due_assignments(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remind each trainee once of every open assignment due within the next 24 hours."""
     svc = services(context)
-    reminded = context.application.bot_data.setdefault(REMINDED_KEY, set())
     today = svc.store.today()
     horizon = (today + dt.timedelta(days=1)).isoformat()
     for assignment in svc.store.assignments(status="assigned"):
-        if assignment["id"] in reminded or not today.isoformat() <= assignment["due"] <= horizon:
+        if assignment.get("reminded_at") or not today.isoformat() <= assignment["due"] <= horizon:
             continue
         trainee = svc.store.get_user(assignment["trainee_id"])
         if not trainee or not trainee.get("telegram_id"):
@@ -34,7 +39,15 @@ async def remind_due_assignments(context: ContextTypes.DEFAULT_TYPE) -> None:
         text = t("reminder.due", lang, title=render.esc(scenario_title(svc, assignment["scenario_id"], lang)),
                  mode=t(f"mode_short.{assignment['mode']}", lang), due=assignment["due"])
         if await optional_call(send_html(context.bot, trainee["telegram_id"], text), "sendMessage(reminder)"):
-            reminded.add(assignment["id"])
+            svc.store.mark_reminded(assignment["id"])
+
+
+async def abandon_idle_sessions(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Close sessions left active with no turn for ABANDON_AFTER_MINUTES, so /practice can start anew
+    and reports show them as abandoned; their turns stay."""
+    count = services(context).store.mark_abandoned(older_than_minutes=ABANDON_AFTER_MINUTES)
+    if count:
+        log.info("marked %d idle session(s) abandoned", count)
 
 
 async def replay_pending(context: ContextTypes.DEFAULT_TYPE) -> None:

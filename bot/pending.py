@@ -1,36 +1,46 @@
-"""Trainee messages that arrived while the simulator was down, kept in order until they can be replayed.
+"""Trainee lines not yet answered by the debtor, held in the progress store until they are.
 
-The store does not yet offer a pending-messages table, so messages wait in memory: they survive a
-Rasa or action-server outage (the usual case) but not a restart of the bot itself.
+Every line is written to the store's `pending_messages` before the simulator is tried and cleared
+only once the debtor's reply has arrived, so lines typed during an outage survive a restart of the
+bot as well and are replayed in order. Only the retry bookkeeping (back-off, per-session locks)
+lives in memory; a new process treats every line it finds held as one that failed once.
 """
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Any, Dict, List, Mapping
 
 
 @dataclass(frozen=True)
 class PendingMessage:
-    """One trainee line not yet delivered to the simulator."""
+    """One trainee line not yet answered, as stored (`id` orders the lines and clears this one)."""
 
+    id: int
     session_id: str
     chat_id: int
     text: str
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "PendingMessage":
+        return cls(id=row["id"], session_id=row["session_id"], chat_id=row["chat_id"], text=row["text"])
+
 
 class PendingMessages:
-    """Per-session FIFO queues plus one lock per session, so replay and new messages never interleave."""
+    """Per-session FIFO queues in the store plus one lock per session, so replay and new messages
+    never interleave (and a line is sent by one of them only)."""
 
-    def __init__(self, first_backoff: float = 1.0, max_backoff: float = 300.0) -> None:
-        self._queues: "OrderedDict[str, List[PendingMessage]]" = OrderedDict()
+    def __init__(self, store: Any, first_backoff: float = 1.0, max_backoff: float = 300.0) -> None:
+        self.store = store
         self._locks: Dict[str, asyncio.Lock] = {}
         self._failures: Dict[str, int] = {}
         self._next_try: Dict[str, float] = {}
         self.first_backoff = first_backoff
         self.max_backoff = max_backoff
+        for session_id in self.sessions():
+            # Left by an earlier run of the bot: replay at once, then back off like any failure.
+            self._failures.setdefault(session_id, 1)
 
     def failed(self, session_id: str) -> None:
         """Back off exponentially: each replay attempt that fails still reaches Rasa's tracker."""
@@ -46,32 +56,32 @@ class PendingMessages:
         return time.monotonic() >= self._next_try.get(session_id, 0.0)
 
     def to_replay(self) -> List[str]:
-        """Sessions whose delivery failed and whose back-off has passed; a line merely in flight
-        (queued by its own handler a moment ago) is never picked up by the replay job."""
-        return [sid for sid in self._queues if self._failures.get(sid) and self.due(sid)]
+        """Sessions whose delivery failed (or that an earlier run left held) and whose back-off has
+        passed; a line merely in flight (queued by its own handler a moment ago) is never picked up."""
+        return [sid for sid in self._failures if self.due(sid)]
 
     def lock(self, session_id: str) -> asyncio.Lock:
         return self._locks.setdefault(session_id, asyncio.Lock())
 
-    def add(self, message: PendingMessage) -> None:
-        self._queues.setdefault(message.session_id, []).append(message)
+    def add(self, session_id: str, chat_id: int, text: str) -> PendingMessage:
+        """Hold the line durably before anything is sent."""
+        pending_id = self.store.queue_pending(session_id, chat_id, text)
+        return PendingMessage(pending_id, session_id, chat_id, text)
 
     def peek(self, session_id: str) -> List[PendingMessage]:
-        return list(self._queues.get(session_id, ()))
+        return [PendingMessage.from_row(row) for row in self.store.pending_messages(session_id)]
 
-    def pop_first(self, session_id: str) -> None:
-        queue = self._queues.get(session_id)
-        if queue:
-            queue.pop(0)
-            if not queue:
-                del self._queues[session_id]
+    def answered(self, message: PendingMessage) -> None:
+        """The debtor's reply to this line has arrived: it must never be sent again."""
+        self.store.clear_pending(message.id)
 
     def drop(self, session_id: str) -> None:
-        self._queues.pop(session_id, None)
+        self.store.drop_pending(session_id)
         self.succeeded(session_id)
 
     def sessions(self) -> List[str]:
-        return list(self._queues)
+        """Sessions with held lines, oldest line first."""
+        return list(dict.fromkeys(row["session_id"] for row in self.store.pending_messages()))
 
     def __len__(self) -> int:
-        return sum(len(queue) for queue in self._queues.values())
+        return len(self.store.pending_messages())

@@ -94,6 +94,23 @@ def m003_report_indexes(db: Database) -> None:
     db["certifications"].create_index(["trainee_id", "level"])
 
 
+@migrations(name="m004_pending_messages")
+def m004_pending_messages(db: Database) -> None:
+    """Trainee lines typed while the simulator was down, so they survive a restart of the bot."""
+    db["pending_messages"].create(
+        {"id": int, "session_id": str, "chat_id": int, "text": str, "queued_at": str},
+        pk="id", not_null={"session_id", "chat_id", "text", "queued_at"},
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["pending_messages"].create_index(["session_id", "id"])
+
+
+@migrations(name="m005_assignment_reminders")
+def m005_assignment_reminders(db: Database) -> None:
+    """When a trainee was reminded of an assignment, so a restarted bot does not remind them again."""
+    db["assignments"].add_column("reminded_at", str)
+
+
 def known_migration_names() -> list:
     """Every migration this code knows, oldest first (all are pending on an empty database)."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -21,6 +21,7 @@ from progress.connection import configure, connect, migrate, translated_errors
 from progress.errors import InvalidInput, UnknownSession, UnknownUser
 from progress.store_assignments import AssignmentsMixin
 from progress.store_certifications import CertificationsMixin
+from progress.store_pending import PendingMixin
 from progress.store_privacy import PrivacyMixin
 
 Clock = Callable[[], dt.datetime]
@@ -51,8 +52,9 @@ def _number(value) -> Optional[float]:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-class Store(AssignmentsMixin, CertificationsMixin, PrivacyMixin):
-    """One SQLite file of users, scenarios, sessions, turns, violations, assignments, certifications."""
+class Store(AssignmentsMixin, CertificationsMixin, PendingMixin, PrivacyMixin):
+    """One SQLite file of users, scenarios, sessions, turns, violations, assignments, certifications,
+    and trainee lines held while the simulator was down."""
 
     def __init__(self, db: Database, *, clock: Optional[Clock] = None, policy=None, migrate_schema: bool = True):
         self.db = db
@@ -384,13 +386,17 @@ class Store(AssignmentsMixin, CertificationsMixin, PrivacyMixin):
 
     def mark_abandoned(self, older_than_minutes: float = ABANDONED_AFTER_MINUTES) -> int:
         """Sessions left active with no turn for that long (a crash, a closed chat) become abandoned;
-        their committed turns stay."""
+        their committed turns stay. A line the trainee typed during a simulator outage (still held)
+        counts as activity too: the trainee was there, the simulator was not."""
         cutoff = (self.clock() - dt.timedelta(minutes=older_than_minutes)).astimezone(dt.timezone.utc)
+        cutoff_text = cutoff.strftime(TIME_FORMAT)
         with self.transaction() as db:
             return db.execute(
                 "update sessions set status = 'abandoned' where status = 'active' "
-                "and coalesce(last_turn_at, started_at) <= ?",
-                [cutoff.strftime(TIME_FORMAT)],
+                "and coalesce(last_turn_at, started_at) <= ? "
+                "and not exists (select 1 from pending_messages p where p.session_id = sessions.id "
+                "and p.queued_at > ?)",
+                [cutoff_text, cutoff_text],
             ).rowcount
 
     def trainers_of(self, trainee_id: str) -> list:

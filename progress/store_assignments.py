@@ -72,6 +72,15 @@ class AssignmentsMixin:
                                     "subject": assignment["trainee_id"], "detail": str(assignment_id)})
         return self.assignment(assignment_id)
 
+    def mark_reminded(self, assignment_id: int) -> bool:
+        """Record that the trainee was reminded; True the first time, False if already reminded.
+
+        Kept in the store rather than in the bot's memory so a restarted bot does not remind again."""
+        self.assignment(assignment_id)
+        with self.transaction() as db:
+            return db.execute("update assignments set reminded_at = ? where id = ? and reminded_at is null",
+                              [self.now(), assignment_id]).rowcount > 0
+
     def _with_state(self, row: dict) -> dict:
         overdue = row["status"] == "assigned" and row["due"] < self.today().isoformat()
         row["state"] = OVERDUE if overdue else row["status"]

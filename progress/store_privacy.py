@@ -1,7 +1,7 @@
 """A trainee's right to their transcripts (issue 5): export everything, then delete the words.
 
 Deletion removes what the trainee and the simulated debtor said (turns, violation evidence, the
-report's text) and keeps the numbers (session scores, counts, violation categories), so team
+report's text, lines still held for the simulator) and keeps the numbers (session scores, counts, violation categories), so team
 reports and certification history stay true without keeping anyone's words.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ class PrivacyMixin:
             session["report"] = json.loads(session["report"]) if session["report"] else None
             session["turns"] = self.session_turns(session["id"])
             session["violations"] = self.session_violations(session["id"])
+            session["pending_messages"] = self.pending_messages(session["id"])
         return {
             "format": "collectordojo-trainee-export/1",
             "exported_at": self.now(),
@@ -43,6 +44,7 @@ class PrivacyMixin:
             session_ids = [r[0] for r in db.execute("select id from sessions where trainee_id = ?", [trainee_id])]
             marks = ", ".join("?" for _ in session_ids) or "null"
             turns = db.execute(f"delete from turns where session_id in ({marks})", session_ids).rowcount
+            held = db.execute(f"delete from pending_messages where session_id in ({marks})", session_ids).rowcount
             evidence = db.execute(
                 "update violations set evidence = null where trainee_id = ? and coalesce(evidence, '') != ''",
                 [trainee_id]).rowcount
@@ -51,7 +53,8 @@ class PrivacyMixin:
                 kept = {k: v for k, v in (json.loads(report) if report else {}).items() if k in REPORT_KEYS_KEPT}
                 db.execute("update sessions set report = ?, transcript_deleted_at = ? where id = ?",
                            [json.dumps(kept, ensure_ascii=False), now, session_id])
-            summary = {"sessions": len(session_ids), "turns_deleted": turns, "evidence_cleared": evidence}
+            summary = {"sessions": len(session_ids), "turns_deleted": turns, "evidence_cleared": evidence,
+                       "held_deleted": held}
             db["audit_log"].insert({"at": now, "actor": by, "action": "delete_transcripts", "subject": trainee_id,
                                     "detail": json.dumps(summary)})
         return summary

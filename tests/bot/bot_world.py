@@ -29,11 +29,13 @@ def bot_settings(api: FakeBotApi) -> Settings:
 @contextlib.asynccontextmanager
 async def running_bot(api: FakeBotApi, store: Any, simulator: Any, scenarios: Any,
                       settings: Optional[Settings] = None,
-                      replay_interval: dt.timedelta = dt.timedelta(seconds=0.3)) -> AsyncIterator[Any]:
+                      replay_interval: dt.timedelta = dt.timedelta(seconds=0.3),
+                      abandon_interval: dt.timedelta = dt.timedelta(hours=1)) -> AsyncIterator[Any]:
     """The real Application, polling the fake server, stopped cleanly afterwards (like a bot restart)."""
     app = build_application(settings or bot_settings(api), store, simulator, scenarios=scenarios,
                             rate_limiter=RetryingRateLimiter(backoff=0.05),
-                            replay_interval=replay_interval, reminder_interval=dt.timedelta(seconds=0.3))
+                            replay_interval=replay_interval, reminder_interval=dt.timedelta(seconds=0.3),
+                            abandon_interval=abandon_interval)
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)

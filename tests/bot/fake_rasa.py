@@ -60,7 +60,7 @@ class FakeRasaServer:
         if message.startswith("/start_session"):
             facts = json.loads(message[len("/start_session"):])
             reply = await self.simulator.start_session(sender, facts["scenario_id"], facts["lang"], facts["mode"],
-                                                       facts["trainee_id"])
+                                                       facts["trainee_id"], channel=facts["channel"])
         elif message == "/end_session":
             reply = await self.simulator.end_session(sender)
         else:

@@ -48,9 +48,9 @@ class ScriptedSimulator:
         if not self.available:
             raise SimulatorUnavailable("the Rasa server at http://127.0.0.1:1 is unreachable (ConnectError)")
 
-    async def start_session(self, session_id, scenario_id, lang, mode, trainee_id) -> DebtorReply:
+    async def start_session(self, session_id, scenario_id, lang, mode, trainee_id, channel="cli") -> DebtorReply:
         self._check()
-        self.store.start_session(session_id, trainee_id, scenario_id, lang, mode, "telegram")
+        self.store.start_session(session_id, trainee_id, scenario_id, lang, mode, channel)
         self.sessions[session_id] = _Session(lang, mode, trainee_id)
         return DebtorReply(session_id=session_id, text=LINES[lang]["open"], turn=0)
 

@@ -384,5 +384,7 @@ def test_session_and_outage_through_the_real_rasa_client(store, scenarios):
                 assert "FAIL" in card.text and "abusive language" in card.text
         assert [text for _, text in simulator.received] == ["pay up, you idiot",
                                                             "sorry, let me start again"]
+        # The start message carried channel="telegram" over the wire; the "action server" stored it.
+        assert [s["channel"] for s in store.sessions_for(f"tg:{ALICE.id}")] == ["telegram"]
 
     asyncio.run(main())

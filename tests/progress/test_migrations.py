@@ -40,6 +40,27 @@ def test_an_old_database_upgrades_in_place_and_keeps_its_rows(tmp_path, clock, p
         assert store.session("s1")["turn_count"] == 2
 
 
+def test_a_release_three_database_gains_held_lines_and_reminders_in_place(tmp_path, clock, policy):
+    """Written before m004/m005: an open assignment and an active session keep working after the upgrade."""
+    path = tmp_path / "v3.db"
+    _version_one_database(path)
+    db = Database(path)
+    migrations.apply(db, stop_before="m004_pending_messages")
+    db["users"].insert({"id": "coach", "name": "Zhang", "role": "trainer", "created_at": "2026-01-05 09:00:00"})
+    db["assignments"].insert({"trainer_id": "coach", "trainee_id": "li", "scenario_id": "hostile_cn",
+                              "mode": "exam", "due": "2026-03-03", "status": "assigned"})
+    db.close()
+    assert applied_migration_names(Database(path))[-1] == "m003_report_indexes"
+    with Store.open(path, clock=clock, policy=policy) as store:
+        assert applied_migration_names(store.db) == known_migration_names()
+        [assignment] = store.assignments(trainee_id="li")
+        assert assignment["reminded_at"] is None and assignment["state"] == "assigned"
+        assert store.mark_reminded(assignment["id"]) is True
+        held = store.queue_pending("s1", 7, "还在吗？")
+        assert [m["id"] for m in store.pending_messages("s1")] == [held]
+        assert store.session("s1")["turn_count"] == 1
+
+
 def test_opening_twice_applies_nothing_new(db_path, clock, policy):
     Store.open(db_path, clock=clock, policy=policy).close()
     with Store.open(db_path, clock=clock, policy=policy) as store:

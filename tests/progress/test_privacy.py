@@ -15,17 +15,20 @@ def test_export_then_delete_keeps_scores_and_counts_but_no_words(store, clock):
     play(store, clock, "s1", "li", "hostile_cn", mode="exam", turn_violations=[violation(evidence=secret)],
          final=report(overall=55, violations=[violation("missing_disclosure", evidence="")]))
     play(store, clock, "s2", "wu", "hostile_cn", mode="coach")
+    held = "这句话在模拟器宕机时还没发出去"
+    store.queue_pending("s1", 42, held)
 
     exported = store.export_trainee("li")
     json.dumps(exported, ensure_ascii=False)
     assert [s["id"] for s in exported["sessions"]] == ["s1"]
     assert exported["sessions"][0]["turns"][0]["trainee_text"] == "trainee line 1"
     assert secret in json.dumps(exported, ensure_ascii=False)
+    assert [m["text"] for m in exported["sessions"][0]["pending_messages"]] == [held]
 
     summary = store.delete_transcripts("li", by="boss")
-    assert summary == {"sessions": 1, "turns_deleted": 2, "evidence_cleared": 1}
+    assert summary == {"sessions": 1, "turns_deleted": 2, "evidence_cleared": 1, "held_deleted": 1}
     after = json.dumps(store.export_trainee("li"), ensure_ascii=False)
-    assert secret not in after and "trainee line" not in after and "quotes the trainee" not in after
+    assert secret not in after and held not in after and "trainee line" not in after and "quotes the trainee" not in after
     session = store.session("s1")
     assert (session["overall"], session["turn_count"], session["violation_count"]) == (55.0, 2, 2)
     assert session["report"]["scores"]["overall"] == 55 and session["transcript_deleted_at"]
