@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
 	  echo "==> Creating $(VENV) with $$PY310"; \
 	  [ -x $(PY) ] || $$PY310 -m venv $(VENV)
 	@echo "==> Installing pinned dependencies (constraints.txt); the first time takes a few minutes"
-	@$(PY) -m pip install -q --upgrade "pip<25" setuptools wheel
+	@$(PY) -m pip install -q "pip==24.3.1" "setuptools==70.3.0" "wheel==0.45.1"
 	@$(PY) -m pip install -q -c constraints.txt -e .
 	@touch $@
 	@echo "==> Python environment ready"
