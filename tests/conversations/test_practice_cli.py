@@ -94,9 +94,17 @@ def test_scenarios_json_matches_the_design_interface():
         assert sum(s["persona"] == persona for s in scenarios) >= 3
 
 
-def servers_running() -> int:
-    found = subprocess.run(["pgrep", "-fc", "rasa_sdk --actions actions|rasa run --model"], capture_output=True, text=True)
-    return int(found.stdout.strip() or 0)
+def processes_with_env(marker: str) -> list:
+    """Processes whose environment carries `marker`: the servers one practice session started, nobody else's."""
+    needle = marker.encode()
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if needle in environ.read_bytes():
+                found.append(environ.parent.name)
+        except OSError:
+            continue
+    return found
 
 
 @pytest.mark.rasa
@@ -105,8 +113,7 @@ def test_practice_starts_and_stops_its_own_servers(tmp_path, live_simulator):
     script = tmp_path / "call.txt"
     script.write_text(SCRIPTS["compliant"]["hostile"]["zh"][0] + "\n", encoding="utf-8")
     env = {"DOJO_DB": str(tmp_path / "dojo.db"), "DOJO_TRACKER_DB": str(tmp_path / "tracker.db"), "DOJO_RASA_URL": ""}
-    before = servers_running()
     result = run_dojo(["practice", "--scenario", "wbb-m1-layoff", "--lang", "zh", "--script", str(script), "--json"], env)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1
-    assert servers_running() == before
+    assert processes_with_env(f"DOJO_TRACKER_DB={tmp_path / 'tracker.db'}") == []
