@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.system_lines import utter_system
-from actions.turn_logic import clean_text, first_entity, score_safely, session_report, signal_from_score, turn_payload
+from actions.turn_logic import (choose_tip, clean_text, first_entity, previous_tip, score_safely, session_report,
+                                signal_from_score, turn_payload)
 from progress.errors import StoreError
-from scoring import coach_tip
 from simulator.engine import DebtorState, TraineeAct, advance, mood
 
 # Rasa's FallbackClassifier label: the model could not read the line, so the debtor asks again.
@@ -55,7 +55,9 @@ def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score
     session_id = tracker.sender_id
     findings = score.to_dict() if score is not None else None
     newly_ended = turn.outcome is not None and before.outcome is None
-    tip = coach_tip(score, lang) if score is not None and tracker.get_slot("mode") != "exam" else None
+    tip = None
+    if tracker.get_slot("mode") != "exam":
+        tip = choose_tip(score, lang, act.intent, previous_tip(tracker.events))
     report: Optional[Dict[str, Any]] = None
     try:
         store = services.store()

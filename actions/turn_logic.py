@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from scoring import ReplyScore, SessionContext, SessionTurn, score_reply, score_session
+from scoring import ReplyScore, SessionContext, SessionTurn, coach_tip, score_reply, score_session
 from scoring.errors import ScoringInputError
 from simulator.engine import ScoreSignal
 
@@ -41,6 +41,32 @@ def signal_from_score(score: Optional[ReplyScore]) -> ScoreSignal:
         nvc_score=int(score.nvc.score),
         deescalation_score=int(score.deescalation.score),
     )
+
+
+# Acts where observation-feeling-need-request is not expected (an opening, an identity check, a
+# goodbye): a coach that nags about NVC on "Hello, this is…" teaches nothing.
+ROUTINE_ACTS = {"greet", "introduce_call", "verify_identity", "confirm_agreement", "close_call"}
+
+
+def choose_tip(score: Optional[ReplyScore], lang: str, intent: Optional[str], previous_tip: Optional[str]) -> Optional[str]:
+    """A violation or an escalation is always pointed out; an NVC hint only where NVC belongs, and never twice running."""
+    if score is None:
+        return None
+    tip = coach_tip(score, lang)
+    if score.violations or score.deescalation.escalators:
+        return tip
+    if intent in ROUTINE_ACTS or tip == previous_tip:
+        return None
+    return tip
+
+
+def previous_tip(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The tip the trainee saw last, read from the tracker's last debtor message."""
+    for event in reversed(list(events or ())):
+        if event.get("event") == "bot":
+            custom = (event.get("data") or {}).get("custom") or {}
+            return (custom.get("dojo") or {}).get("tip")
+    return None
 
 
 def first_entity(entities: Iterable[Mapping[str, Any]], name: str) -> Optional[str]:

@@ -81,7 +81,7 @@ class TerminalView:
             return
         parts = [f"{self.labels[k]} {float(state.get(k, 0)):.2f}" for k in ("anger", "trust", "willingness")]
         parts.append(f"{self.labels['stage']} {state.get('stage', '')}")
-        self.console.print("  [" + " · ".join(parts) + "]", style="dim")
+        self.console.print(Text("  [" + " · ".join(parts) + "]", style="dim"))
 
     def tip(self, tip: Optional[str]) -> None:
         if tip:
