@@ -38,6 +38,15 @@ OUTCOME_LABELS = {
 }
 
 
+STAGE_LABELS = {
+    "opening": {"zh": "开场", "en": "opening"},
+    "verification": {"zh": "核身", "en": "verification"},
+    "negotiation": {"zh": "协商", "en": "negotiation"},
+    "commitment": {"zh": "承诺", "en": "commitment"},
+    "closed": {"zh": "结束", "en": "closed"},
+}
+
+
 def outcome_label(outcome: Optional[str], lang: str) -> str:
     if not outcome:
         return LABELS[lang]["none"]
@@ -76,11 +85,16 @@ class TerminalView:
         if text:
             self.console.print(Text(f"{self.labels['debtor']}: ", style="bold magenta") + Text(text))
 
+    def trainee_echo(self, text: str) -> None:
+        """Script mode: show the line that was 'said', as a trainee typing it would have seen it."""
+        self.console.print(Text(f"> {text}", style="bold cyan"))
+
     def state_line(self, state: Mapping[str, Any]) -> None:
         if not state:
             return
         parts = [f"{self.labels[k]} {float(state.get(k, 0)):.2f}" for k in ("anger", "trust", "willingness")]
-        parts.append(f"{self.labels['stage']} {state.get('stage', '')}")
+        stage = state.get("stage", "")
+        parts.append(f"{self.labels['stage']} {STAGE_LABELS.get(stage, {}).get(self.lang, stage)}")
         self.console.print(Text("  [" + " · ".join(parts) + "]", style="dim"))
 
     def tip(self, tip: Optional[str]) -> None:
@@ -88,7 +102,7 @@ class TerminalView:
             self.console.print(Panel(Text(tip), title=self.labels["tip"], border_style="yellow"))
 
     def notice(self, text: str, style: str = "yellow") -> None:
-        self.console.print(text, style=style)
+        self.console.print(Text(text, style=style))
 
     def report_card(self, report: Mapping[str, Any], outcome: Optional[str]) -> None:
         scores = report.get("scores") or {}
@@ -114,11 +128,11 @@ class TerminalView:
             self.console.print(f"{self.labels['violations']}:", style="bold red")
             for violation in violations:
                 evidence = violation.get("evidence") or ""
-                self.console.print(
+                self.console.print(Text(
                     f"  • [{violation.get('severity')}] {violation.get('category')} — {violation.get('citation', '')}"
                     + (f" «{evidence[:80]}»" if evidence else "")
-                )
+                ))
                 if violation.get("advice"):
-                    self.console.print(f"    → {violation['advice']}", style="green")
+                    self.console.print(Text(f"    → {violation['advice']}", style="green"))
         if report.get("summary"):
-            self.console.print(report["summary"], style="italic")
+            self.console.print(Text(report["summary"], style="italic"))

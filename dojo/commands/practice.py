@@ -57,7 +57,7 @@ def _interactive_lines(view: TerminalView) -> Iterator[str]:
 
 
 async def _play(client: RasaClient, session_id: str, scenario_id: str, lang: str, mode: str, trainee_id: str,
-                lines, view: TerminalView, as_json: bool, last_index: Optional[int]) -> Optional[DebtorReply]:
+                lines, view: TerminalView, as_json: bool, last_index: Optional[int], echo: bool = False) -> Optional[DebtorReply]:
     reply = await client.start_session(session_id, scenario_id, lang, mode, trainee_id)
     if reply.error:
         raise DojoError(f"the simulator could not open the session: {reply.text}")
@@ -80,6 +80,8 @@ async def _play(client: RasaClient, session_id: str, scenario_id: str, lang: str
         if as_json:
             print(json.dumps(reply.to_json_line(line), ensure_ascii=False), flush=True)
         else:
+            if echo:
+                view.trainee_echo(line)
             view.debtor_line(reply.text)
             view.state_line(reply.state)
             if mode == "coach":
@@ -121,7 +123,8 @@ def practice_command(
             async with RasaClient(url, token=settings.rasa_token, timeout=30.0) as client:
                 source = lines if lines is not None else _interactive_lines(view)
                 last = len(lines) - 1 if lines is not None and as_json else None
-                return await _play(client, session_id, chosen.id, lang, mode, trainee_id, source, view, as_json, last)
+                return await _play(client, session_id, chosen.id, lang, mode, trainee_id, source, view, as_json, last,
+                                   echo=lines is not None)
 
         try:
             final = asyncio.run(run())
