@@ -8,11 +8,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.open_call import open_call
 from actions.system_lines import utter_system
 from actions.turn_logic import (choose_tip, clean_text, first_entity, previous_tip, score_safely, session_report,
                                 signal_from_score, turn_payload)
 from progress.errors import StoreError
-from simulator.engine import DebtorState, TraineeAct, advance, mood
+from simulator.engine import TraineeAct, advance, mood
 
 # Rasa's FallbackClassifier label: the model could not read the line, so the debtor asks again.
 UNREADABLE_INTENTS = {None, "", "nlu_fallback", "start_session", "end_session"}
@@ -23,15 +24,10 @@ class ActionDebtorTurn(Action):
         return "action_debtor_turn"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        lang = tracker.get_slot("lang") or "zh"
-        raw_state = tracker.get_slot("debtor_state")
-        if not raw_state:
-            utter_system(dispatcher, tracker.sender_id, "no_session", lang)
+        call = open_call(dispatcher, tracker)
+        if call is None:
             return []
-        catalog = services.catalog()
-        state = DebtorState.from_dict(raw_state)
-        scenario = catalog.scenarios[tracker.get_slot("scenario_id")]
-        persona = catalog.personas[scenario.persona]
+        lang, state, scenario, persona = call.lang, call.state, call.scenario, call.persona
         message = tracker.latest_message or {}
         text = clean_text(message.get("text"))
         intent = (message.get("intent") or {}).get("name")

@@ -8,10 +8,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.open_call import open_call
 from actions.system_lines import utter_system
 from actions.turn_logic import session_report, turn_payload
 from progress.errors import StoreError
-from simulator.engine import DebtorState
 
 
 class ActionEndSession(Action):
@@ -19,13 +19,10 @@ class ActionEndSession(Action):
         return "action_end_session"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        lang = tracker.get_slot("lang") or "zh"
-        raw_state = tracker.get_slot("debtor_state")
-        if not raw_state:
-            utter_system(dispatcher, tracker.sender_id, "no_session", lang)
+        call = open_call(dispatcher, tracker)
+        if call is None:
             return []
-        state = DebtorState.from_dict(raw_state)
-        scenario = services.catalog().scenarios[tracker.get_slot("scenario_id")]
+        lang, state, scenario = call.lang, call.state, call.scenario
         try:
             store = services.store()
             report = session_report(store.session_turns(tracker.sender_id), scenario, lang, state.outcome, state.commitment)
