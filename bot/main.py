@@ -21,6 +21,10 @@ from bot.errors import NO_TOKEN, BotConfigError
 from bot.redact import install_token_redaction
 from dojo.settings import Settings
 
+# A busy simulator is slow, not down: a line replayed after a timeout that Rasa had in fact played
+# would be logged twice, so the bot waits well past the worst queueing seen under load (bench/).
+SIMULATOR_TIMEOUT_S = 60.0
+
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -39,7 +43,7 @@ def run_bot(settings: Settings, *, webhook_listen: str = "0.0.0.0", webhook_port
     install_token_redaction(settings.telegram_token)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = Store.open(settings.db_path)
-    rasa = RasaClient(rasa_url_of(settings), token=settings.rasa_token)
+    rasa = RasaClient(rasa_url_of(settings), token=settings.rasa_token, timeout=SIMULATOR_TIMEOUT_S)
     application = build_application(settings, store, rasa)
 
     async def close_services(_: Application) -> None:
