@@ -5,6 +5,7 @@ extra, and checks Telegram's secret-token header so nobody else can inject updat
 """
 from __future__ import annotations
 
+import contextlib
 import asyncio
 import logging
 import secrets
@@ -84,10 +85,10 @@ async def serve_webhook(application: Application, url: str, listen: str, port: i
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Not every event loop supports signal handlers (Windows, a loop in a worker thread); there
+        # `stop` is still honoured, so the handler is a convenience, not a requirement.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
     async with application:
         if application.post_init:
             await application.post_init(application)

@@ -76,11 +76,10 @@ class ManagedProcess:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise ServiceStartError(f"{self.name} exited with code {self.process.returncode}; see {self.log_path}:\n{self.tail()}")
-            try:
+            # Refused connections are expected until the server has bound its port.
+            with contextlib.suppress(httpx.TransportError):
                 if httpx.get(self.health_url, timeout=2.0).status_code == 200:
                     return
-            except httpx.TransportError:
-                pass
             time.sleep(0.3)
         self.stop()
         raise ServiceStartError(f"{self.name} did not answer {self.health_url} within {self.timeout:.0f}s; see {self.log_path}")

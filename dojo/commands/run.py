@@ -1,6 +1,7 @@
 """`dojo run`: serve the simulator on loopback, and the Telegram bot when a token is configured."""
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 
@@ -35,10 +36,9 @@ def run_command() -> None:
             typer.echo("Ctrl-C stops the servers.")
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
-            try:
+            # Ctrl-C is the normal way out; the finally below stops the servers.
+            with contextlib.suppress(KeyboardInterrupt):
                 stop.wait()
-            except KeyboardInterrupt:
-                pass
     finally:
         typer.echo("Stopping the servers…")
         simulator.stop()
