@@ -13,7 +13,7 @@ export PYTHONWARNINGS := ignore
 TRAINING_INPUTS := config.yml domain.yml data/rules.yml $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help setup model run test test-fast validate bench dashboard clean
+.PHONY: help setup model run test test-fast validate bench load dashboard clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -53,6 +53,15 @@ test-fast: setup ## the tests that need no trained model
 
 bench: setup model ## run the benchmarks and print their figures
 	@for b in bench/bench_*.py; do echo "==> $$b"; $(PY) $$b || exit 1; done
+
+load: setup model ## load drivers (REST, Telegram; back to back and paced; ~35 min), docs/load_curve.png, Rasa profile
+	@$(PY) bench/load_rest.py --json bench/out/load_rest.json
+	@$(PY) bench/load_rest.py --think 5 15 --json bench/out/load_rest_paced.json
+	@$(PY) bench/load_telegram.py --json bench/out/load_telegram.json
+	@$(PY) bench/load_telegram.py --think 5 15 --json bench/out/load_telegram_paced.json
+	@$(PY) bench/load_chart.py bench/out/load_rest.json bench/out/load_telegram.json \
+	  --paced bench/out/load_rest_paced.json bench/out/load_telegram_paced.json
+	@$(PY) bench/profile_rasa.py
 
 dashboard: setup ## serve the read-only web dashboard on 127.0.0.1:8001
 	@$(DOJO) dashboard

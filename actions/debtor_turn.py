@@ -12,6 +12,7 @@ from actions.open_call import open_call
 from actions.system_lines import utter_system
 from actions.turn_logic import (choose_tip, clean_text, first_entity, previous_tip, score_safely, session_report,
                                 signal_from_score, turn_payload)
+from dojo.rasa_client import MESSAGE_KEY
 from progress.errors import StoreError
 from simulator.engine import TraineeAct, advance, mood
 
@@ -29,6 +30,9 @@ class ActionDebtorTurn(Action):
             return []
         lang, state, scenario, persona = call.lang, call.state, call.scenario, call.persona
         message = tracker.latest_message or {}
+        message_key = (message.get("metadata") or {}).get(MESSAGE_KEY)
+        if message_key and _replay_played_turn(dispatcher, tracker.sender_id, str(message_key), lang):
+            return []
         text = clean_text(message.get("text"))
         intent = (message.get("intent") or {}).get("name")
         confidence = (message.get("intent") or {}).get("confidence")
@@ -43,10 +47,40 @@ class ActionDebtorTurn(Action):
             signal=signal_from_score(score),
         )
         turn = advance(state, persona, scenario, act, lang)
-        return _log_and_reply(dispatcher, tracker, scenario, lang, state, turn, act, score)
+        return _log_and_reply(dispatcher, tracker, scenario, lang, state, turn, act, score,
+                              str(message_key) if message_key else None)
 
 
-def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score) -> List[Dict[str, Any]]:
+def _replay_played_turn(dispatcher, session_id: str, message_key: str, lang: str) -> bool:
+    """A message that was already played (the client timed out and sent it again) gets the same
+    debtor line back and moves nothing: no second turn row, no second violation, no mood change."""
+    try:
+        store = services.store()
+        played = store.turn_for_message(session_id, message_key)
+        if played is None:
+            return False
+        session = store.session(session_id) or {}
+    except StoreError:
+        utter_system(dispatcher, session_id, "store_unavailable", lang)
+        return True
+    report = session.get("report") if played["outcome"] else None
+    dispatcher.utter_message(
+        text=played["debtor_reply"],
+        json_message=turn_payload(session_id, played["turn_no"], played["intent"], played["confidence"],
+                                  played["state"] or {}, played["findings"], played["outcome"], None, report,
+                                  replayed=True),
+    )
+    return True
+
+
+def _changed_slots(tracker: Tracker, values: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Only slots whose value changed: Rasa stores every event and replays them all into the tracker on
+    each message, so an unchanged slot set again is pure cost."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
+def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score,
+                   message_key: Optional[str] = None) -> List[Dict[str, Any]]:
     """The turn is committed before the reply leaves; if it cannot be, the debtor's state stays put."""
     session_id = tracker.sender_id
     findings = score.to_dict() if score is not None else None
@@ -58,7 +92,7 @@ def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score
     try:
         store = services.store()
         store.record_turn(session_id, turn.state.turn, act.text, act.intent, act.confidence, turn.reply,
-                          turn.state.public(), findings, turn.outcome)
+                          turn.state.public(), findings, turn.outcome, message_key)
         if newly_ended:
             report = session_report(store.session_turns(session_id), scenario, lang, turn.outcome, turn.state.commitment)
             report.update(store.finish_session(session_id, turn.outcome, report) or {})
@@ -70,10 +104,10 @@ def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score
         json_message=turn_payload(session_id, turn.state.turn, act.intent, act.confidence, turn.state.public(),
                                   findings, turn.outcome, tip, report),
     )
-    return [
-        SlotSet("mood", mood(turn.state)),
-        SlotSet("stage", turn.state.stage),
-        SlotSet("outcome", turn.outcome),
-        SlotSet("last_debtor_line", turn.reply),
-        SlotSet("debtor_state", turn.state.to_dict()),
-    ]
+    return _changed_slots(tracker, {
+        "mood": mood(turn.state),
+        "stage": turn.state.stage,
+        "outcome": turn.outcome,
+        "last_debtor_line": turn.reply,
+        "debtor_state": turn.state.to_dict(),
+    })

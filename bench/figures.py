@@ -1,7 +1,33 @@
 """Small measuring helpers shared by the benchmarks."""
 from __future__ import annotations
 
+import argparse
+import random
 from pathlib import Path
+
+# A trainee reads the debtor's line and types an answer before sending the next one. Composing even
+# a short reply takes a fast typist 5-15 s (a 20-word English answer at 60 wpm is 20 s; pinyin input
+# is slower), so the paced rounds use that range; 0 0 sends back to back, a stress test of capacity.
+PACED_THINK_S = (5.0, 15.0)
+
+
+def add_think_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--think", type=float, nargs=2, metavar=("LOW", "HIGH"), default=(0.0, 0.0),
+                        help="seconds each trainee waits before every line, drawn uniformly (default 0 0: "
+                             f"back to back; {PACED_THINK_S[0]:g} {PACED_THINK_S[1]:g} models a fast typist)")
+
+
+class ThinkTime:
+    """Per-trainee, seeded, so a rerun offers the same load; the first pause also staggers log-ins."""
+
+    def __init__(self, low: float, high: float, seed: int) -> None:
+        if not 0 <= low <= high:
+            raise ValueError(f"--think needs 0 <= LOW <= HIGH, got {low} {high}")
+        self.low, self.high = low, high
+        self._random = random.Random(seed)
+
+    def next(self) -> float:
+        return self._random.uniform(self.low, self.high) if self.high else 0.0
 
 
 def percentile(values, share: float) -> float:

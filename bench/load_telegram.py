@@ -15,7 +15,7 @@ so the figures show the bot and the simulator, not the flood limit — the outpu
 Also estimates where a turn's time goes: the action server's own work (score_reply + engine.advance +
 store.record_turn, replayed in-process over the logged turns) against the REST and Telegram latencies.
 
-Run: `.venv/bin/python bench/load_telegram.py --trainees 10 50 100 [--json out.json]`.
+Run: `.venv/bin/python bench/load_telegram.py --trainees 10 50 100 [--think 5 15] [--json out.json]`.
 """
 from __future__ import annotations
 
@@ -44,8 +44,9 @@ for _name, _value in (("RASA_TELEMETRY_ENABLED", "false"), ("TF_CPP_MIN_LOG_LEVE
 
 from telegram import Update  # noqa: E402
 
-from bench.figures import percentile, rss_mb  # noqa: E402
+from bench.figures import ThinkTime, add_think_argument, percentile, rss_mb  # noqa: E402
 from bot.app import build_application  # noqa: E402
+from bot.main import SIMULATOR_TIMEOUT_S  # noqa: E402
 from bot.network import RetryingRateLimiter  # noqa: E402
 from bot.roles import store_user_id  # noqa: E402
 from dojo.rasa_client import RasaClient  # noqa: E402
@@ -115,8 +116,8 @@ def _is_debtor_line(call: Call) -> bool:
 class Trainee:
     """One simulated trainee: a Telegram user, the scenario and language they practise, what they saw."""
 
-    def __init__(self, user: TgUser, scenario_id: str, lang: str) -> None:
-        self.user, self.scenario_id, self.lang = user, scenario_id, lang
+    def __init__(self, user: TgUser, scenario_id: str, lang: str, think: ThinkTime) -> None:
+        self.user, self.scenario_id, self.lang, self.think = user, scenario_id, lang, think
         self.ui = "zh" if lang == "zh" else "en"
         self.talk_from = 0  # index into the chat's calls where the first scripted line was sent
         self.latencies: List[float] = []
@@ -152,6 +153,7 @@ class Trainee:
         for number, line in enumerate(SCRIPTS[self.lang][:TURNS_PER_SESSION], start=1):
             if number > 1 and store.active_session_for(store_user_id(uid)) is None:
                 return
+            await asyncio.sleep(self.think.next())
             queued = time.monotonic()
             await api.say(self.user, line)
             self.lines_sent += 1
@@ -217,7 +219,7 @@ def combinations(scenarios) -> List[Tuple[str, str]]:
 
 
 async def run_round(settings: Settings, rasa_url: str, scenarios, count: int, first_id: int, bot_rate: float,
-                    rasa_timeout: float, reply_timeout: float) -> Dict[str, Any]:
+                    rasa_timeout: float, reply_timeout: float, think=(0.0, 0.0)) -> Dict[str, Any]:
     """One load round on a fresh fake server and bot Application; the simulator and store file are shared."""
     pairs = combinations(scenarios)
     trainees = []
@@ -225,7 +227,7 @@ async def run_round(settings: Settings, rasa_url: str, scenarios, count: int, fi
         scenario_id, lang = pairs[index % len(pairs)]
         language_code = "zh-hans" if lang == "zh" else "en"
         user = TgUser(first_id + index, f"T{index}", f"load{first_id + index}", language_code)
-        trainees.append(Trainee(user, scenario_id, lang))
+        trainees.append(Trainee(user, scenario_id, lang, ThinkTime(*think, seed=index)))
     store = Store.open(settings.db_path)
     limiter = RetryingRateLimiter(overall_max_rate=bot_rate, overall_time_period=1, backoff=0.05)
     async with ObservedBotApi() as api, RasaClient(rasa_url, timeout=rasa_timeout) as rasa:
@@ -357,9 +359,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--bot-rate", type=float, default=1000.0,
                         help=f"the bot's outgoing Bot API requests/s (Telegram cloud: {TELEGRAM_CLOUD_RATE})")
-    parser.add_argument("--rasa-timeout", type=float, default=10.0,
-                        help="the bot's Rasa HTTP timeout in seconds (the bot's default: 10)")
+    parser.add_argument("--rasa-timeout", type=float, default=SIMULATOR_TIMEOUT_S,
+                        help=f"the bot's Rasa HTTP timeout in seconds (the bot's own: {SIMULATOR_TIMEOUT_S:g})")
     parser.add_argument("--reply-timeout", type=float, default=180.0, help="seconds a trainee waits for a reply")
+    add_think_argument(parser)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     warnings = collections.Counter()
@@ -376,7 +379,8 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}")
     print(f"bot rate limiter: {args.bot_rate:g} requests/s against the local fake Bot API "
           f"(Telegram's cloud limit, the bot's default, is {TELEGRAM_CLOUD_RATE}/s); "
-          f"Rasa timeout {args.rasa_timeout:g} s; mode {MODE}; {len(combinations(scenarios))} scenario×language pairs")
+          f"Rasa timeout {args.rasa_timeout:g} s; mode {MODE}; {len(combinations(scenarios))} scenario×language pairs; "
+          f"think time {args.think[0]:g}-{args.think[1]:g} s before each line")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         # A token enables Rasa's HTTP API (for /model/parse in the breakdown); the REST channel ignores it.
@@ -400,13 +404,13 @@ def main() -> None:
                 with MemorySampler(pids) as sampler:
                     outcome = asyncio.run(run_round(settings, simulator.rasa_url, scenarios, count,
                                                     round_no * 1_000_000, args.bot_rate, args.rasa_timeout,
-                                                    args.reply_timeout))
+                                                    args.reply_timeout, args.think))
                     memory_end = sampler.now()
                 cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in measured.items()}
                 all_sessions += outcome["session_ids"]
                 latencies = outcome["latencies"]
                 row = {
-                    "trainees": count, "turns": len(latencies), "lines_sent": outcome["lines_sent"],
+                    "trainees": count, "think_s": list(args.think), "turns": len(latencies), "lines_sent": outcome["lines_sent"],
                     "calls_ended_early": outcome["calls_ended"],
                     "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
                     "p99_ms": round(percentile(latencies, 0.99), 1), "max_ms": round(max(latencies, default=0), 1),

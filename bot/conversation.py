@@ -101,7 +101,7 @@ async def deliver_pending(context: ContextTypes.DEFAULT_TYPE, session: Mapping[s
                 announced = True
             try:
                 async with typing(context.bot, chat_id):
-                    reply = await svc.rasa.send(session_id, message.text)
+                    reply = await svc.rasa.send(session_id, message.text, message.message_key)
             except SimulatorUnavailable as exc:
                 log.warning("simulator unavailable for %s (%d waiting): %s", session_id, len(waiting), exc)
                 svc.pending.failed(session_id)

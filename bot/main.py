@@ -22,9 +22,11 @@ from bot.errors import NO_TOKEN, BotConfigError
 from bot.redact import install_token_redaction
 from dojo.settings import Settings
 
-# A busy simulator is slow, not down: a line replayed after a timeout that Rasa had in fact played
-# would be logged twice, so the bot waits well past the worst queueing seen under load (bench/).
-SIMULATOR_TIMEOUT_S = 60.0
+# How long the bot waits for the debtor before telling the trainee the simulator is unavailable and
+# holding the line for a replay. A line Rasa did play before the timeout is not played twice: it goes
+# again under the same message key, and the simulator answers with the turn it already logged. The
+# worst reply under paced load is far below this (docs/benchmarks.md).
+SIMULATOR_TIMEOUT_S = 20.0
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,21 @@ class PendingMessage:
     session_id: str
     chat_id: int
     text: str
+    message_key: Optional[str] = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "PendingMessage":
-        return cls(id=row["id"], session_id=row["session_id"], chat_id=row["chat_id"], text=row["text"])
+        return cls(id=row["id"], session_id=row["session_id"], chat_id=row["chat_id"], text=row["text"],
+                   message_key=row.get("message_key"))
+
+
+
+def telegram_message_key(message: Any) -> Optional[str]:
+    """Telegram's own id for a message (unique within its chat), so an update delivered again after
+    the bot restarted is recognised as the line it already played."""
+    if message is None or getattr(message, "message_id", None) is None:
+        return None
+    return f"tg:{message.chat_id}:{message.message_id}"
 
 
 class PendingMessages:
@@ -63,10 +75,15 @@ class PendingMessages:
     def lock(self, session_id: str) -> asyncio.Lock:
         return self._locks.setdefault(session_id, asyncio.Lock())
 
-    def add(self, session_id: str, chat_id: int, text: str) -> PendingMessage:
-        """Hold the line durably before anything is sent."""
-        pending_id = self.store.queue_pending(session_id, chat_id, text)
-        return PendingMessage(pending_id, session_id, chat_id, text)
+    def add(self, session_id: str, chat_id: int, text: str, message_key: Optional[str] = None) -> PendingMessage:
+        """Hold the line durably before anything is sent (a line already held under its key is not held twice).
+
+        Every held line gets a key, the same on every attempt to send it, so the simulator plays it
+        once. Without Telegram's id a random one is made: row ids are reused once the table empties.
+        """
+        message_key = message_key or f"held:{uuid.uuid4().hex}"
+        pending_id = self.store.queue_pending(session_id, chat_id, text, message_key)
+        return PendingMessage(pending_id, session_id, chat_id, text, message_key)
 
     def peek(self, session_id: str) -> List[PendingMessage]:
         return [PendingMessage.from_row(row) for row in self.store.pending_messages(session_id)]

@@ -35,6 +35,8 @@ class DebtorReply:
     ended: bool = False
     # "no_session", "unknown_scenario" or "store_unavailable" when the simulator could not play the turn.
     error: Optional[str] = None
+    # True when the message was sent before under the same key: this is the turn played then, again.
+    replayed: bool = False
     raw: tuple = ()
 
     @classmethod
@@ -62,6 +64,7 @@ class DebtorReply:
             report=payload.get("report"),
             ended=bool(payload.get("ended")),
             error=payload.get("error"),
+            replayed=bool(payload.get("replayed")),
             raw=tuple(messages),
         )
 
@@ -88,6 +91,9 @@ def start_session_message(scenario_id: str, lang: str, mode: str, trainee_id: st
     entities = {"scenario_id": scenario_id, "lang": lang, "mode": mode, "trainee_id": trainee_id, "channel": channel}
     return "/start_session" + json.dumps(entities, ensure_ascii=False)
 
+
+# The REST metadata field that carries a client's id for one trainee message (read by the actions).
+MESSAGE_KEY = "message_key"
 
 # Rasa predicts no action at all for an empty message, so silence is sent as an ellipsis: the
 # debtor hears a pause and asks whether anyone is there.
@@ -131,9 +137,12 @@ class RasaClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _post(self, session_id: str, message: str) -> DebtorReply:
+    async def _post(self, session_id: str, message: str, message_key: Optional[str] = None) -> DebtorReply:
+        body: Dict[str, Any] = {"sender": session_id, "message": message}
+        if message_key:
+            body["metadata"] = {MESSAGE_KEY: message_key}
         try:
-            response = await self._http.post(WEBHOOK_PATH, json={"sender": session_id, "message": message})
+            response = await self._http.post(WEBHOOK_PATH, json=body)
             response.raise_for_status()
             messages = response.json()
         except httpx.HTTPStatusError as exc:
@@ -149,8 +158,10 @@ class RasaClient:
         """`channel` ("cli", "telegram", …) is recorded with the session so reports can tell them apart."""
         return await self._post(session_id, start_session_message(scenario_id, lang, mode, trainee_id, channel))
 
-    async def send(self, session_id: str, text: str) -> DebtorReply:
-        return await self._post(session_id, sanitize_trainee_text(text))
+    async def send(self, session_id: str, text: str, message_key: Optional[str] = None) -> DebtorReply:
+        """`message_key` names this message for good: sent again with the same key (a retry after a
+        timeout), the simulator answers with the turn it already played instead of playing it twice."""
+        return await self._post(session_id, sanitize_trainee_text(text), message_key)
 
     async def end_session(self, session_id: str) -> DebtorReply:
         return await self._post(session_id, "/end_session")

@@ -111,6 +111,15 @@ def m005_assignment_reminders(db: Database) -> None:
     db["assignments"].add_column("reminded_at", str)
 
 
+@migrations(name="m006_message_keys")
+def m006_message_keys(db: Database) -> None:
+    """A client's key per trainee message, so a line sent twice (a timeout then a replay, or Telegram
+    delivering an update again after a restart) is one turn, never two."""
+    db["turns"].add_column("message_key", str)
+    db["turns"].create_index(["session_id", "message_key"], unique=True)
+    db["pending_messages"].add_column("message_key", str)
+
+
 def known_migration_names() -> list:
     """Every migration this code knows, oldest first (all are pending on an empty database)."""
     return [m.name for m in migrations.pending(Database(memory=True))]

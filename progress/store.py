@@ -249,8 +249,12 @@ class Store(AssignmentsMixin, CertificationsMixin, PendingMixin, PrivacyMixin):
 
     def record_turn(self, session_id: str, turn_no: int, trainee_text: str, intent: Optional[str],
                     confidence: Optional[float], debtor_reply: str, state: dict, findings: Optional[dict],
-                    outcome: Optional[str]) -> None:
-        """Commit one turn and its violations before the reply is sent; a retried turn is a no-op."""
+                    outcome: Optional[str], message_key: Optional[str] = None) -> None:
+        """Commit one turn and its violations before the reply is sent; a retried turn is a no-op.
+
+        `message_key` is the client's id for the trainee's message; `turn_for_message` finds the turn
+        again when the same message arrives twice.
+        """
         if outcome is not None:
             _choice(outcome, vocab.OUTCOMES, "outcome")
         findings = findings or {}
@@ -263,9 +267,10 @@ class Store(AssignmentsMixin, CertificationsMixin, PendingMixin, PrivacyMixin):
             now = self.now()
             inserted = db.execute(
                 "insert or ignore into turns (session_id, turn_no, at, trainee_text, intent, confidence, "
-                "debtor_reply, state, findings, overall, outcome) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "debtor_reply, state, findings, overall, outcome, message_key) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [session_id, turn_no, now, trainee_text, intent, confidence, debtor_reply, _json(state),
-                 _json(findings), _number(findings.get("overall")), outcome],
+                 _json(findings), _number(findings.get("overall")), outcome, message_key or None],
             ).rowcount
             if not inserted:
                 return
@@ -367,6 +372,18 @@ class Store(AssignmentsMixin, CertificationsMixin, PendingMixin, PrivacyMixin):
             row["state"] = _unjson(row["state"])
             row["findings"] = _unjson(row["findings"])
         return rows
+
+    def turn_for_message(self, session_id: str, message_key: Optional[str]) -> Optional[dict]:
+        """The turn already played for this message of the session, or None (also for no key)."""
+        if not message_key:
+            return None
+        rows = self.query("select * from turns where session_id = ? and message_key = ?", [session_id, message_key])
+        if not rows:
+            return None
+        row = rows[0]
+        row["state"] = _unjson(row["state"])
+        row["findings"] = _unjson(row["findings"])
+        return row
 
     def session_violations(self, session_id: str) -> list:
         return self.query("select * from violations where session_id = ? order by coalesce(turn_no, 1e9), id",

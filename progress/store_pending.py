@@ -11,15 +11,24 @@ from progress.errors import InvalidInput, UnknownSession
 
 
 class PendingMixin:
-    def queue_pending(self, session_id: str, chat_id: int, text: str) -> int:
-        """Hold one line for `session_id`; returns its id (for `clear_pending`)."""
+    def queue_pending(self, session_id: str, chat_id: int, text: str, message_key: Optional[str] = None) -> int:
+        """Hold one line for `session_id`; returns its id (for `clear_pending`).
+
+        A line whose `message_key` is already held is not held twice: its existing id is returned.
+        """
         if not isinstance(text, str):
             raise InvalidInput("a held message must be text / 待发送的消息必须是文本")
         with self.transaction() as db:
             if db.execute("select 1 from sessions where id = ?", [session_id]).fetchone() is None:
                 raise UnknownSession(session_id)
+            if message_key:
+                held = db.execute("select id from pending_messages where session_id = ? and message_key = ?",
+                                  [session_id, message_key]).fetchone()
+                if held is not None:
+                    return held[0]
             return db["pending_messages"].insert(
-                {"session_id": session_id, "chat_id": int(chat_id), "text": text, "queued_at": self.now()}
+                {"session_id": session_id, "chat_id": int(chat_id), "text": text, "queued_at": self.now(),
+                 "message_key": message_key or None}
             ).last_pk
 
     def pending_messages(self, session_id: Optional[str] = None) -> list:

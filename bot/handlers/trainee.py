@@ -11,6 +11,7 @@ from bot.conversation import deliver_pending, end_call, open_call, scenario_titl
 from bot.handlers.targets import display_name, resolve_user
 from bot.i18n import t
 from bot.messaging import optional_call, send_html
+from bot.pending import telegram_message_key
 from bot.roles import caller_of, requires
 from bot.services import services
 from bot.views import progress_text, send_transcript
@@ -101,7 +102,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if session is None:
             await send_html(context.bot, caller.chat_id, t("session.none", caller.lang))
             return
-        svc.pending.add(session["id"], caller.chat_id, update.message.text)
+        svc.pending.add(session["id"], caller.chat_id, update.message.text, telegram_message_key(update.message))
         await deliver_pending(context, session, caller.chat_id, caller.lang)
 
 

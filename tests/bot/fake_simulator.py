@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from dojo.errors import SimulatorUnavailable
 from dojo.rasa_client import DebtorReply
@@ -42,6 +42,7 @@ class ScriptedSimulator:
         self.available = True
         self.sessions: Dict[str, _Session] = {}
         self.received: List[tuple] = []
+        self.keys: List[Optional[str]] = []
         self.delay = 0.0  # seconds the debtor "thinks" before each reply
 
     def _check(self) -> None:
@@ -54,14 +55,18 @@ class ScriptedSimulator:
         self.sessions[session_id] = _Session(lang, mode, trainee_id)
         return DebtorReply(session_id=session_id, text=LINES[lang]["open"], turn=0)
 
-    async def send(self, session_id, text) -> DebtorReply:
+    async def send(self, session_id, text, message_key=None) -> DebtorReply:
         self._check()
         if self.delay:
             await asyncio.sleep(self.delay)
         self.received.append((session_id, text))
+        self.keys.append(message_key)
         session = self.sessions.get(session_id)
         if session is None:
             return DebtorReply(session_id=session_id, text="", error="no_session")
+        played = self.store.turn_for_message(session_id, message_key)
+        if played is not None:  # as the action server does: a line sent twice is played once
+            return DebtorReply(session_id=session_id, text=played["debtor_reply"], turn=played["turn_no"])
         session.turn += 1
         lines = LINES[session.lang]
         violations, tip, outcome = [], None, None
@@ -79,7 +84,7 @@ class ScriptedSimulator:
                     "summary": ""}
         self.store.record_turn(session_id, session.turn, text, "offer_plan" if outcome else "greet", 0.9, reply,
                                {"anger": 0.3, "trust": 0.5, "willingness": 0.5, "stage": "negotiation"},
-                               findings, outcome)
+                               findings, outcome, message_key)
         report = self._finish(session_id, outcome) if outcome else None
         return DebtorReply(session_id=session_id, text=reply, turn=session.turn, intent="greet", confidence=0.9,
                            state={"anger": 0.3}, findings=findings, outcome=outcome, tip=tip, report=report,

@@ -67,3 +67,17 @@ def test_only_failed_sessions_are_replayed(monkeypatch, sessions):
     assert pending.to_replay() == []
     clock[0] += 1.5
     assert pending.to_replay() == ["held"]
+
+
+def test_every_held_line_keeps_one_key_of_its_own(sessions):
+    """The key is what the simulator dedupes on, so it must never be shared by two different lines,
+    even when SQLite hands out a freed row id again."""
+    pending = PendingMessages(sessions)
+    first = pending.add("s", 1, "hello")
+    pending.answered(first)
+    second = pending.add("s", 1, "hello")  # same text, and the table was empty again
+    telegram = pending.add("s", 1, "from Telegram", "tg:1:55")
+    assert second.id == first.id and second.message_key != first.message_key
+    assert telegram.message_key == "tg:1:55"
+    assert pending.add("s", 1, "from Telegram", "tg:1:55") == telegram  # delivered twice, held once
+    assert [m.message_key for m in pending.peek("s")] == [second.message_key, "tg:1:55"]

@@ -159,3 +159,37 @@ def test_the_abandon_job_closes_an_idle_session_and_frees_the_trainee(tmp_path, 
         store.close()
 
     asyncio.run(main())
+
+
+def test_an_update_delivered_again_after_a_restart_is_played_once(tmp_path, scenarios):
+    """Telegram re-sends an update whose offset the killed bot never confirmed: the new process has
+    no memory of it, but the message key it carries to the simulator does."""
+    path = tmp_path / "dojo.db"
+
+    async def main():
+        action_store = Store.open(path)
+        simulator = ScriptedSimulator(action_store)
+        async with FakeBotApi() as api:
+            first_store = Store.open(path)
+            async with running_bot(api, first_store, simulator, scenarios):
+                await start_practice(api, ALICE, scenario_in(scenarios, "en"), "en", "coach")
+                mark = len(api.calls)
+                update_id = await api.say(ALICE, "you idiot, pay up")
+                await api.wait_text(ALICE.id, "complaint", since=mark)
+            first_store.close()
+            second_store = Store.open(path)
+            async with running_bot(api, second_store, simulator, scenarios):
+                await asyncio.sleep(1.2)  # the stopped bot's last long poll (1 s) must not swallow the update
+                mark = len(api.calls)
+                await api.push_again(update_id)
+                await api.wait_text(ALICE.id, "complaint", since=mark)  # the trainee sees the line again
+                await api.settle()
+                assert second_store.pending_messages() == []
+            second_store.close()
+        [session] = action_store.sessions_for(f"tg:{ALICE.id}")
+        assert len(simulator.keys) == 2 and simulator.keys[0] == simulator.keys[1] is not None
+        assert [t["trainee_text"] for t in action_store.session_turns(session["id"])] == ["you idiot, pay up"]
+        assert action_store.session(session["id"])["violation_count"] == 1
+        action_store.close()
+
+    asyncio.run(main())

@@ -95,3 +95,30 @@ def test_a_store_locked_by_another_writer_for_seconds_delays_but_loses_nothing(s
     assert reply.error is None and reply.text
     assert waited >= 2.0, "the turn should have waited for the lock, not skipped the write"
     assert [t["trainee_text"] for t in committed_turns(simulator.db_path, session_id)] == LINES[:2]
+
+
+def test_a_message_sent_twice_under_one_key_is_played_and_logged_once(simulator):
+    """A client that timed out while Rasa was still working sends the line again with the same key:
+    the trainee gets the same debtor line, the store one turn and one set of violations."""
+    session_id = new_session_id()
+    threat = "Pay today or we will tell your employer and sue you."
+
+    async def call():
+        async with RasaClient(simulator.rasa_url, timeout=30.0) as client:
+            await client.start_session(session_id, "wbb-m1-layoff", "en", "coach", "fault-tester")
+            first = await client.send(session_id, threat, message_key="tg:9:501")
+            again = await client.send(session_id, threat, message_key="tg:9:501")
+            nxt = await client.send(session_id, LINES[3], message_key="tg:9:502")
+            return first, again, nxt
+
+    first, again, nxt = asyncio.run(call())
+    assert first.findings["violations"] and not first.replayed
+    assert again.replayed and (again.turn, again.text, again.outcome) == (first.turn, first.text, first.outcome)
+    assert again.findings == first.findings and again.state == first.state
+    assert nxt.turn == first.turn + 1 and not nxt.replayed
+    turns = committed_turns(simulator.db_path, session_id)
+    assert [(t["trainee_text"], t["message_key"]) for t in turns] == [(threat, "tg:9:501"), (LINES[3], "tg:9:502")]
+    store = Store.open(simulator.db_path)
+    assert store.session(session_id)["violation_count"] == len(first.findings["violations"]) + len(
+        nxt.findings["violations"])
+    assert len(store.session_violations(session_id)) == store.session(session_id)["violation_count"]

@@ -74,3 +74,14 @@ def test_a_reminder_is_recorded_once_and_survives_reopening(db_path, clock, poli
 def test_reminding_an_unknown_assignment_is_refused(store):
     with pytest.raises(UnknownAssignment):
         store.mark_reminded(999)
+
+
+def test_a_line_held_under_its_message_key_is_held_once(store):
+    store.start_session("k", "li", "hostile_cn", "zh", "coach", "telegram")
+    first = store.queue_pending("k", 11, "您好", "tg:11:1000")
+    again = store.queue_pending("k", 11, "您好", "tg:11:1000")
+    other = store.queue_pending("k", 11, "请问方便说话吗", "tg:11:1001")
+    unkeyed = [store.queue_pending("k", 11, "嗯") for _ in range(2)]
+    assert again == first and other != first and unkeyed[0] != unkeyed[1]
+    assert [(m["text"], m["message_key"]) for m in store.pending_messages("k")] == [
+        ("您好", "tg:11:1000"), ("请问方便说话吗", "tg:11:1001"), ("嗯", None), ("嗯", None)]
