@@ -4,8 +4,9 @@ Under load the Rasa server spent about 40% of its CPU in SQLTrackerStore: every 
 whole conversation back from SQLite, parses each event's JSON and rebuilds it as an Event object,
 and `save` counts the stored events with another query before appending the new ones
 (docs/benchmarks.md, "Where the time goes"). The events of a conversation never change once written,
-so this store keeps the Event objects of recently active conversations and rebuilds a tracker from
-them, and still appends every new event to SQLite before `save` returns. A restarted Rasa server
+so this store keeps the Event objects of recently active conversations, as last read from SQLite
+plus what this process appended since, rebuilds a tracker from them, and still appends every new
+event to SQLite before `save` returns. A restarted Rasa server
 starts with an empty cache and reads SQLite, so conversations survive it exactly as before.
 
 One Rasa process owns the tracker database, as Rasa's in-memory lock store already requires; a
@@ -63,13 +64,21 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return DialogueStateTracker.from_events(sender_id, list(stored), self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the new events to SQLite, then keep the conversation in memory only if it is exactly
+        what SQLite now holds: the cached events plus the ones just appended. Any other tracker (a new
+        conversation, one rebuilt by Rasa's HTTP API) is dropped from memory and read back next time,
+        so the cache never holds anything SQLite does not."""
+        stored = self._stored.get(tracker.sender_id)
+        continuing = stored is not None and _continues(tracker, stored)
         try:
             await super().save(tracker)
         except Exception:
-            # Whatever reached SQLite is the truth now; the next read goes there.
             self._stored.pop(tracker.sender_id, None)
             raise
-        self._remember(tracker)
+        if continuing:
+            self._remember(tracker)
+        else:
+            self._stored.pop(tracker.sender_id, None)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The events not yet in SQLite: known without a count query when this tracker was built from
