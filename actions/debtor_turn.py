@@ -31,7 +31,8 @@ class ActionDebtorTurn(Action):
         lang, state, scenario, persona = call.lang, call.state, call.scenario, call.persona
         message = tracker.latest_message or {}
         message_key = (message.get("metadata") or {}).get(MESSAGE_KEY)
-        if message_key and _replay_played_turn(dispatcher, tracker.sender_id, str(message_key), lang):
+        message_key = str(message_key) if message_key else None
+        if message_key and _replay_played_turn(dispatcher, tracker.sender_id, message_key, lang):
             return []
         text = clean_text(message.get("text"))
         intent = (message.get("intent") or {}).get("name")
@@ -47,8 +48,7 @@ class ActionDebtorTurn(Action):
             signal=signal_from_score(score),
         )
         turn = advance(state, persona, scenario, act, lang)
-        return _log_and_reply(dispatcher, tracker, scenario, lang, state, turn, act, score,
-                              str(message_key) if message_key else None)
+        return _log_and_reply(dispatcher, tracker, scenario, lang, state, turn, act, score, message_key)
 
 
 def _replay_played_turn(dispatcher, session_id: str, message_key: str, lang: str) -> bool:

@@ -19,10 +19,10 @@ Run: `.venv/bin/python bench/load_telegram.py --trainees 10 50 100 [--think 5 15
 """
 from __future__ import annotations
 
-import contextlib
 import argparse
 import asyncio
 import collections
+import contextlib
 import datetime as dt
 import json
 import logging

@@ -5,8 +5,8 @@ extra, and checks Telegram's secret-token header so nobody else can inject updat
 """
 from __future__ import annotations
 
-import contextlib
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal

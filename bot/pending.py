@@ -30,7 +30,6 @@ class PendingMessage:
                    message_key=row.get("message_key"))
 
 
-
 def telegram_message_key(message: Any) -> Optional[str]:
     """Telegram's own id for a message (unique within its chat), so an update delivered again after
     the bot restarted is recognised as the line it already played."""

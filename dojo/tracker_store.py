@@ -6,8 +6,8 @@ and `save` counts the stored events with another query before appending the new 
 (docs/benchmarks.md, "Where the time goes"). The events of a conversation never change once written,
 so this store keeps the Event objects of recently active conversations, as last read from SQLite
 plus what this process appended since, rebuilds a tracker from them, and still appends every new
-event to SQLite before `save` returns. A restarted Rasa server
-starts with an empty cache and reads SQLite, so conversations survive it exactly as before.
+event to SQLite before `save` returns. A restarted Rasa server starts with an empty cache and reads
+SQLite, so conversations survive it exactly as before.
 
 One Rasa process owns the tracker database, as Rasa's in-memory lock store already requires; a
 second process writing the same conversations would not be seen by this one's cache.
@@ -18,7 +18,6 @@ db: ..., cache_size: 1000}`.
 from __future__ import annotations
 
 import itertools
-import logging
 from collections import OrderedDict
 from typing import Any, Iterator, Optional, Text, Tuple
 
@@ -26,8 +25,6 @@ import sqlalchemy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
-
-logger = logging.getLogger(__name__)
 
 # A conversation of 15 turns holds ~120 events (~0.1 MB as objects): 1,000 open conversations is
 # ~100 MB, ten times the trainees one machine serves at once.
@@ -95,10 +92,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._stored.move_to_end(tracker.sender_id)
         while len(self._stored) > self.cache_size:
             self._stored.popitem(last=False)
-
-    def forget(self, sender_id: Text) -> None:
-        """Drop one conversation from memory (the next read comes from SQLite)."""
-        self._stored.pop(sender_id, None)
 
 
 def _write_ahead_log(connection: Any, _record: Any) -> None:

@@ -42,6 +42,13 @@ def _unjson(text):
     return None if text is None else json.loads(text)
 
 
+def _decoded_turn(row: dict) -> dict:
+    """A turn row with its JSON columns (debtor state, findings) parsed."""
+    row["state"] = _unjson(row["state"])
+    row["findings"] = _unjson(row["findings"])
+    return row
+
+
 def _choice(value: str, allowed: tuple, what: str) -> str:
     if value not in allowed:
         raise InvalidInput(f"{what} {value!r} is not one of {', '.join(allowed)} / 无效的{what}")
@@ -368,22 +375,14 @@ class Store(AssignmentsMixin, CertificationsMixin, PendingMixin, PrivacyMixin):
 
     def session_turns(self, session_id: str) -> list:
         rows = self.query("select * from turns where session_id = ? order by turn_no", [session_id])
-        for row in rows:
-            row["state"] = _unjson(row["state"])
-            row["findings"] = _unjson(row["findings"])
-        return rows
+        return [_decoded_turn(row) for row in rows]
 
     def turn_for_message(self, session_id: str, message_key: Optional[str]) -> Optional[dict]:
         """The turn already played for this message of the session, or None (also for no key)."""
         if not message_key:
             return None
         rows = self.query("select * from turns where session_id = ? and message_key = ?", [session_id, message_key])
-        if not rows:
-            return None
-        row = rows[0]
-        row["state"] = _unjson(row["state"])
-        row["findings"] = _unjson(row["findings"])
-        return row
+        return _decoded_turn(rows[0]) if rows else None
 
     def session_violations(self, session_id: str) -> list:
         return self.query("select * from violations where session_id = ? order by coalesce(turn_no, 1e9), id",
