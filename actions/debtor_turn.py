@@ -7,12 +7,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
+from actions import process_resources
 from actions.open_call import open_call
 from actions.system_lines import utter_system
 from actions.turn_logic import (choose_tip, clean_text, first_entity, previous_tip, score_safely, session_report,
-                                signal_from_score, turn_payload)
-from dojo.rasa_client import MESSAGE_KEY
+                                signal_from_score)
+from foundation.turn_message import MESSAGE_KEY, turn_payload
 from progress.errors import StoreError
 from simulator.engine import TraineeAct, advance, mood
 
@@ -55,7 +55,7 @@ def _replay_played_turn(dispatcher, session_id: str, message_key: str, lang: str
     """A message that was already played (the client timed out and sent it again) gets the same
     debtor line back and moves nothing: no second turn row, no second violation, no mood change."""
     try:
-        store = services.store()
+        store = process_resources.store()
         played = store.turn_for_message(session_id, message_key)
         if played is None:
             return False
@@ -90,7 +90,7 @@ def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score
         tip = choose_tip(score, lang, act.intent, previous_tip(tracker.events))
     report: Optional[Dict[str, Any]] = None
     try:
-        store = services.store()
+        store = process_resources.store()
         store.record_turn(session_id, turn.state.turn, act.text, act.intent, act.confidence, turn.reply,
                           turn.state.public(), findings, turn.outcome, message_key)
         if newly_ended:

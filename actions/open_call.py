@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from actions import services
+from actions import process_resources
 from actions.system_lines import utter_system
 from simulator.engine import DebtorState
 
@@ -24,6 +24,6 @@ def open_call(dispatcher, tracker) -> Optional[OpenCall]:
     if not raw_state:
         utter_system(dispatcher, tracker.sender_id, "no_session", lang)
         return None
-    catalog = services.catalog()
+    catalog = process_resources.catalog()
     scenario = catalog.scenarios[tracker.get_slot("scenario_id")]
     return OpenCall(lang, DebtorState.from_dict(raw_state), scenario, catalog.personas[scenario.persona])

@@ -7,10 +7,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
+from actions import process_resources
 from actions.open_call import open_call
 from actions.system_lines import utter_system
-from actions.turn_logic import session_report, turn_payload
+from actions.turn_logic import session_report
+from foundation.turn_message import turn_payload
 from progress.errors import StoreError
 
 
@@ -24,7 +25,7 @@ class ActionEndSession(Action):
             return []
         lang, state, scenario = call.lang, call.state, call.scenario
         try:
-            store = services.store()
+            store = process_resources.store()
             report = session_report(store.session_turns(tracker.sender_id), scenario, lang, state.outcome, state.commitment)
             report.update(store.finish_session(tracker.sender_id, state.outcome, report) or {})
         except StoreError:

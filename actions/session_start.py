@@ -7,10 +7,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
+from actions import process_resources
 from actions.debtor_turn import ActionDebtorTurn
 from actions.system_lines import utter_system
-from actions.turn_logic import turn_payload
+from foundation.turn_message import turn_payload
 from progress.errors import StoreError
 from simulator.engine import initial_state, mood, opening
 
@@ -27,7 +27,7 @@ class ActionStartSession(Action):
         session_id = tracker.sender_id
         lang = tracker.get_slot("lang") or "zh"
         scenario_id = tracker.get_slot("scenario_id") or ""
-        catalog = services.catalog()
+        catalog = process_resources.catalog()
         scenario = catalog.scenarios.get(scenario_id)
         if scenario is None:
             known = sorted(catalog.scenarios)
@@ -38,7 +38,7 @@ class ActionStartSession(Action):
         state = initial_state(persona, scenario, seed=session_id)
         turn = opening(state, persona, scenario, lang)
         try:
-            store = services.store()
+            store = process_resources.store()
             store.start_session(session_id, tracker.get_slot("trainee_id") or "anonymous", scenario.id,
                                 lang, tracker.get_slot("mode") or "coach",
                                 channel=tracker.get_slot("channel") or "rasa")

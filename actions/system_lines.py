@@ -1,6 +1,8 @@
 """What the simulator itself (not the debtor) says when a turn cannot be played, in both languages."""
 from typing import Any, Mapping, Optional
 
+from foundation.turn_message import error_payload
+
 SYSTEM_LINES = {
     "no_session": {
         "zh": "（当前没有进行中的练习。请先选择一个场景开始练习。）",
@@ -25,5 +27,5 @@ def system_line(key: str, lang: str, **values: str) -> str:
 def utter_system(dispatcher, session_id: str, key: str, lang: str, values: Optional[Mapping[str, str]] = None,
                  **payload_extra: Any) -> None:
     """Say why the turn could not be played; the payload's `error` lets clients react (keep, retry, list ids)."""
-    payload = {"session_id": session_id, "error": key, **payload_extra}
-    dispatcher.utter_message(text=system_line(key, lang, **(values or {})), json_message={"dojo": payload})
+    dispatcher.utter_message(text=system_line(key, lang, **(values or {})),
+                             json_message=error_payload(session_id, key, **payload_extra))

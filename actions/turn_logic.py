@@ -90,8 +90,9 @@ def session_context(scenario, lang: str, outcome: Optional[str], commitment: Opt
     )
 
 
-def session_turns(turn_rows: List[Mapping[str, Any]], lang: str, regime: str) -> List[SessionTurn]:
-    """Rebuild the graded transcript from the store, so the report card reflects exactly what was logged."""
+def session_turns(turn_rows: List[Mapping[str, Any]], lang: str) -> List[SessionTurn]:
+    """The graded transcript from the store: each turn's grade is the findings logged with it (the
+    scorer runs once per turn), so the report card reflects exactly what the trainee was told."""
     turns: List[SessionTurn] = []
     debtor_said: Optional[str] = None
     anger_before: Optional[float] = None
@@ -99,20 +100,19 @@ def session_turns(turn_rows: List[Mapping[str, Any]], lang: str, regime: str) ->
         state = row.get("state") or {}
         anger_after = state.get("anger")
         text = row.get("trainee_text") or ""
-        if row.get("turn_no", 0) > 0:
-            score = score_safely(text, lang, regime, debtor_said)
-            if score is not None:
-                turns.append(
-                    SessionTurn(
-                        text=text[:MAX_SCORED_CHARS],
-                        lang=lang,
-                        score=score,
-                        intent=row.get("intent"),
-                        debtor_said=debtor_said,
-                        anger_before=anger_before,
-                        anger_after=anger_after,
-                    )
+        findings = row.get("findings")
+        if row.get("turn_no", 0) > 0 and findings:
+            turns.append(
+                SessionTurn(
+                    text=text[:MAX_SCORED_CHARS],
+                    lang=lang,
+                    score=ReplyScore.from_dict(findings, text[:MAX_SCORED_CHARS]),
+                    intent=row.get("intent"),
+                    debtor_said=debtor_said,
+                    anger_before=anger_before,
+                    anger_after=anger_after,
                 )
+            )
         debtor_said = row.get("debtor_reply")
         anger_before = anger_after
     return turns
@@ -120,25 +120,4 @@ def session_turns(turn_rows: List[Mapping[str, Any]], lang: str, regime: str) ->
 
 def session_report(turn_rows, scenario, lang: str, outcome: Optional[str], commitment) -> Dict[str, Any]:
     context = session_context(scenario, lang, outcome, commitment)
-    return score_session(session_turns(turn_rows, lang, scenario.regime), context).to_dict()
-
-
-def turn_payload(session_id: str, turn_no: int, intent: Optional[str], confidence: Optional[float],
-                 public_state: Mapping[str, Any], findings: Optional[Mapping[str, Any]],
-                 outcome: Optional[str], tip: Optional[str], report: Optional[Mapping[str, Any]] = None,
-                 **extra: Any) -> Dict[str, Any]:
-    """The custom JSON every debtor reply carries (docs/architecture.md)."""
-    payload = {
-        "session_id": session_id,
-        "turn": turn_no,
-        "intent": intent,
-        "confidence": None if confidence is None else round(float(confidence), 3),
-        "state": dict(public_state),
-        "findings": findings,
-        "outcome": outcome,
-        "tip": tip,
-        "report": report,
-        "ended": report is not None,
-    }
-    payload.update(extra)
-    return {"dojo": payload}
+    return score_session(session_turns(turn_rows, lang), context).to_dict()

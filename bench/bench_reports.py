@@ -28,7 +28,7 @@ for _name, _value in {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL":
     os.environ.setdefault(_name, _value)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dojo.paths import CERTIFICATION_POLICY  # noqa: E402
+from foundation.paths import certification_policy  # noqa: E402
 from progress import charts, dashboard, reports  # noqa: E402
 from progress.certification import load_policy  # noqa: E402
 from progress.store import Store  # noqa: E402
@@ -176,7 +176,7 @@ def main(argv=None) -> int:
     if db_path.exists():
         db_path.unlink()
     clock = SteppingClock(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=90))
-    store = Store.open(db_path, clock=clock, policy=load_policy(CERTIFICATION_POLICY))
+    store = Store.open(db_path, clock=clock, policy=load_policy(certification_policy()))
     print(f"generating {args.trainees} trainees × {args.sessions} sessions × {args.turns} turns into {db_path}")
     generated = generate(store, clock, args.trainees, args.sessions, args.turns)
     clock.now = dt.datetime.now(dt.timezone.utc)

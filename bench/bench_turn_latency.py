@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import percentile  # noqa: E402
-from dojo.rasa_client import RasaClient  # noqa: E402
-from dojo.services import simulator_for  # noqa: E402
-from dojo.settings import Settings  # noqa: E402
+from rasa_client import RasaClient  # noqa: E402
+from dojo.servers import simulator_for  # noqa: E402
+from foundation.settings import Settings  # noqa: E402
 from simulator.catalog import load_catalog  # noqa: E402
 
 SCRIPT = {

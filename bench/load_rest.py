@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import ThinkTime, add_think_argument, percentile, rss_mb  # noqa: E402
-from dojo.errors import SimulatorUnavailable  # noqa: E402
-from dojo.rasa_client import RasaClient  # noqa: E402
-from dojo.services import simulator_for  # noqa: E402
-from dojo.settings import Settings  # noqa: E402
+from foundation.errors import SimulatorUnavailable  # noqa: E402
+from rasa_client import RasaClient  # noqa: E402
+from dojo.servers import simulator_for  # noqa: E402
+from foundation.settings import Settings  # noqa: E402
 from progress.store import Store  # noqa: E402
 from simulator.catalog import load_catalog  # noqa: E402
 

@@ -49,9 +49,9 @@ from bot.app import build_application  # noqa: E402
 from bot.main import SIMULATOR_TIMEOUT_S  # noqa: E402
 from bot.network import RetryingRateLimiter  # noqa: E402
 from bot.roles import store_user_id  # noqa: E402
-from dojo.rasa_client import RasaClient  # noqa: E402
-from dojo.services import simulator_for  # noqa: E402
-from dojo.settings import Settings  # noqa: E402
+from rasa_client import RasaClient  # noqa: E402
+from dojo.servers import simulator_for  # noqa: E402
+from foundation.settings import Settings  # noqa: E402
 from fake_telegram import Call, FakeBotApi, TgUser  # noqa: E402
 from progress.store import Store  # noqa: E402
 from simulator.catalog import load_catalog, load_scenarios  # noqa: E402

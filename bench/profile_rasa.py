@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load_rest import run_load  # noqa: E402
-from dojo.services import simulator_for  # noqa: E402
-from dojo.settings import Settings  # noqa: E402
+from dojo.servers import simulator_for  # noqa: E402
+from foundation.settings import Settings  # noqa: E402
 
 # (bucket, function name, file suffix); checked innermost frame first.
 BUCKETS: Tuple[Tuple[str, str, str], ...] = (

@@ -31,9 +31,9 @@ from bot.i18n import t
 from bot.messaging import optional_call
 from bot.network import RetryingRateLimiter
 from bot.redact import install_token_redaction
-from bot.services import SERVICES_KEY, Services
-from dojo.catalog_access import scenario_rows
-from dojo.settings import Settings
+from bot.bot_data import SERVICES_KEY, Services
+from foundation.settings import Settings
+from simulator.catalog import load_scenarios, scenario_rows
 
 # Seconds Telegram holds a getUpdates call open; the HTTP read timeout must outlast it.
 POLL_TIMEOUT = 20
@@ -91,8 +91,6 @@ def build_application(
         raise BotConfigError(NO_TOKEN)
     install_token_redaction(settings.telegram_token)
     if scenarios is None:
-        from simulator.catalog import load_scenarios
-
         scenarios = load_scenarios()
     store.sync_scenarios(scenario_rows(scenarios))
 

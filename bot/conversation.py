@@ -18,8 +18,8 @@ from bot import render
 from bot.i18n import t
 from bot.messaging import optional_call, send_html, typing
 from bot.roles import Caller
-from bot.services import Services, services
-from dojo.errors import SimulatorUnavailable
+from bot.bot_data import Services, services
+from foundation.errors import SimulatorUnavailable
 
 log = logging.getLogger(__name__)
 # Simulator answers that mean "this line was not played": keep it pending and try again later.

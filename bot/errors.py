@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from dojo.errors import DojoError
+from foundation.errors import DojoError
 
 
 class BotError(Exception):

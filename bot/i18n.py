@@ -14,11 +14,10 @@ from typing import Any, Dict, Mapping, Optional
 import yaml
 
 from bot.errors import I18nError
-from dojo.paths import DATA_DIR
+from foundation import paths
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANG = "en"
-STRINGS_FILE = DATA_DIR / "i18n" / "bot.yml"
 RESERVED_PLACEHOLDERS = {"key", "lang"}
 
 
@@ -58,8 +57,9 @@ def _fields(template: str) -> set:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def load_strings(path: Path = STRINGS_FILE) -> Strings:
-    """Parse and validate; errors say `file:line: key 'x': ...`."""
+def load_strings(path: Optional[Path] = None) -> Strings:
+    """Parse and validate (default: the data folder's i18n/bot.yml); errors say `file:line: key 'x': ...`."""
+    path = Path(path) if path is not None else paths.bot_strings_file()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -105,10 +105,14 @@ def load_strings(path: Path = STRINGS_FILE) -> Strings:
     return Strings(table=table, source=path)
 
 
-@lru_cache(maxsize=1)
 def strings() -> Strings:
-    """The shipped table, loaded once per process."""
-    return load_strings()
+    """The data folder's table, loaded once per file."""
+    return _strings_of(str(paths.bot_strings_file()))
+
+
+@lru_cache(maxsize=4)
+def _strings_of(path: str) -> Strings:
+    return load_strings(Path(path))
 
 
 def t(key: str, lang: str, **params: Any) -> str:

@@ -12,7 +12,7 @@ from bot import render
 from bot.conversation import deliver_pending, scenario_title
 from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
-from bot.services import services
+from bot.bot_data import services
 from progress.store import ABANDONED_AFTER_MINUTES
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,9 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.errors import NO_TOKEN, BotConfigError
 from bot.redact import install_token_redaction
-from dojo.settings import Settings
+from foundation.settings import Settings
+from progress.store import Store
+from rasa_client import RasaClient
 
 # How long the bot waits for the debtor before telling the trainee the simulator is unavailable and
 # holding the line for a replay. A line Rasa did play before the timeout is not played twice: it goes
@@ -38,9 +40,6 @@ def rasa_url_of(settings: Settings) -> str:
 
 def run_bot(settings: Settings, *, webhook_listen: str = "0.0.0.0", webhook_port: int = 8443) -> None:
     """Run until interrupted; used by `dojo bot` and by `dojo run` when a token is set."""
-    from dojo.rasa_client import RasaClient
-    from progress.store import Store
-
     if not settings.telegram_token:
         raise BotConfigError(NO_TOKEN)
     install_token_redaction(settings.telegram_token)

@@ -11,6 +11,8 @@ import re
 from typing import Any, Iterable, List, Mapping, Optional, Sequence
 
 from bot.i18n import t
+from foundation.labels import label, label_or_id
+from foundation.vocab import DIMENSIONS
 
 TELEGRAM_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -142,10 +144,9 @@ def scenario_card(card: Mapping[str, Any], lang: str) -> str:
 
 
 def category_name(category: str, lang: str) -> str:
-    key = f"category.{category}"
-    from bot.i18n import strings
-
-    return t(key, lang) if strings().has(key) else category.replace("_", " ")
+    """The category's label (data/i18n/labels.yml); an id it does not know is shown readably."""
+    named = label_or_id("categories", category, lang)
+    return named.replace("_", " ") if named == category else named
 
 
 def coach_tip(tip: Optional[str], findings: Optional[Mapping[str, Any]], lang: str) -> Optional[str]:
@@ -211,9 +212,9 @@ def report_card(report: Mapping[str, Any], lang: str, outcome: Optional[str] = N
         rows.append(f"{t('report.outcome', lang)}: <b>{esc(outcome_name(outcome, lang))}</b>")
     rows.append(f"{t('report.verdict', lang)}: <b>{t('report.passed' if passed else 'report.failed', lang)}</b>")
     rows.append("")
-    for dimension in ("overall", "compliance", "nvc", "deescalation"):
+    for dimension in DIMENSIONS:
         if dimension in scores and scores[dimension] is not None:
-            rows.append(f"{t('dimension.' + dimension, lang)}: <b>{_number(scores[dimension])}</b>")
+            rows.append(f"{label('dimensions', dimension, lang)}: <b>{_number(scores[dimension])}</b>")
     violations = list(report.get("violations") or [])
     rows.append("")
     if violations:
@@ -251,10 +252,7 @@ def report_card(report: Mapping[str, Any], lang: str, outcome: Optional[str] = N
 
 
 def outcome_name(outcome: str, lang: str) -> str:
-    from bot.i18n import strings
-
-    key = f"outcome.{outcome}"
-    return t(key, lang) if strings().has(key) else outcome
+    return label_or_id("outcomes", outcome, lang)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 18) -> str:

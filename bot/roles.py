@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
+from progress.access import can_view_session
 from progress.vocab import ROLE_RANK
 
 CALLER_KEY = "caller"
@@ -86,6 +87,4 @@ def requires(role: str) -> Callable[[Handler], Handler]:
 def may_view_session(store: Any, caller: Caller, session: Mapping[str, Any]) -> bool:
     """progress.access decides (trainees their own, trainers their trainees', leads all), from the
     caller's current row in the store rather than the cached role."""
-    from progress.access import can_view_session
-
     return can_view_session(store.get_user(caller.user_id), dict(session))

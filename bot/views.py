@@ -9,8 +9,10 @@ from bot import render
 from bot.conversation import debtor_name, scenario_title
 from bot.i18n import t
 from bot.messaging import send_html
+from bot.bot_data import Services, services
 from bot.roles import Caller, may_view_session
-from bot.services import Services, services
+from foundation.labels import label
+from foundation.vocab import DIMENSIONS
 
 
 def _average(rows, key: str) -> Optional[float]:
@@ -29,11 +31,11 @@ def progress_text(svc: Services, trainee_id: str, name: str, lang: str) -> str:
     held = next((lvl for lvl in status.levels if lvl.level == status.held_level), None)
     level_name = (held.name_zh if lang == "zh" else held.name_en) if held else t("progress.level_none", lang)
     rows.append(t("progress.level", lang, level=render.esc(level_name)))
-    averages = [(d, _average(completed, d)) for d in ("overall", "compliance", "nvc", "deescalation")]
+    averages = [(d, _average(completed, d)) for d in DIMENSIONS]
     if any(value is not None for _, value in averages):
         rows.append("")
         rows.append(f"<b>{t('progress.averages', lang)}</b>")
-        rows += [f"{t('dimension.' + d, lang)}: <b>{value:.0f}</b>" for d, value in averages if value is not None]
+        rows += [f"{label('dimensions', d, lang)}: <b>{value:.0f}</b>" for d, value in averages if value is not None]
     rows.append("")
     if status.next_level is None:
         rows.append(t("progress.top", lang))

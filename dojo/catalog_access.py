@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from dojo.errors import DojoError, UnknownScenarioError
+from dojo.errors import UnknownScenarioError
+from foundation.errors import DojoError
 from simulator.catalog import DEFAULT_SCENARIO_ID, load_catalog
 from simulator.errors import CatalogError
 
@@ -21,9 +22,3 @@ def resolve_scenario(catalog, scenario_id: Optional[str]):
     if scenario is None:
         raise UnknownScenarioError(wanted, catalog.scenarios)
     return scenario
-
-
-def scenario_rows(scenarios) -> list:
-    """The catalogue as the progress store's scenario rows, so sessions and assignments can refer to them."""
-    return [{**s.summary(), "title_en": s.title("en"), "title_zh": s.title("zh"),
-             "difficulty": str(s.difficulty), "bucket": s.bucket} for s in scenarios.values()]

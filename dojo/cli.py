@@ -13,7 +13,10 @@ import warnings
 
 import typer
 
-from dojo.services import QUIET_ENV
+import dojo.commands as commands
+from dojo.servers import QUIET_ENV
+from foundation.errors import DojoError
+from foundation.settings import Settings
 
 for _name, _value in QUIET_ENV.items():
     os.environ.setdefault(_name, _value)
@@ -31,9 +34,13 @@ app = typer.Typer(
 )
 
 
-def _register_commands() -> None:
-    import dojo.commands as commands
+@app.callback()
+def _settings_for_every_command() -> None:
+    """A data folder named only in `.env` is exported, so every reader (and every server started) uses it."""
+    Settings.from_env().export_data_dir()
 
+
+def _register_commands() -> None:
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"dojo.commands.{module_info.name}")
         register = getattr(module, "register", None)
@@ -46,8 +53,6 @@ _register_commands()
 
 def main() -> None:
     """Console-script entry point; user errors become one clear line and exit code 2."""
-    from dojo.errors import DojoError
-
     try:
         app()
     except DojoError as exc:

@@ -1,8 +1,8 @@
-"""Errors the dojo command line and service runner raise; the CLI turns each into a clear message and exit code."""
+"""Errors the dojo command line and service runner raise; the CLI turns each into a clear message and exit code.
 
-
-class DojoError(Exception):
-    """Base class: anything the user can fix, reported without a traceback."""
+They derive from the project's base error (`foundation.errors.DojoError`), which the CLI catches.
+"""
+from foundation.errors import DojoError
 
 
 class ServiceStartError(DojoError):
@@ -11,10 +11,6 @@ class ServiceStartError(DojoError):
 
 class ModelMissingError(DojoError):
     """Raised when no trained model exists and training was not requested."""
-
-
-class SimulatorUnavailable(DojoError):
-    """Raised when the Rasa server (or the action server behind it) cannot be reached or answers with an error."""
 
 
 class UnknownScenarioError(DojoError):

@@ -1,4 +1,8 @@
-"""How a practice session looks in a terminal: the scenario card, the debtor's lines, the state, the report card."""
+"""How a practice session looks in a terminal: the scenario card, the debtor's lines, the state, the report card.
+
+Labels of fixed ids (outcomes, stages, feelings, dimensions, categories) come from data/i18n/labels.yml;
+only the terminal's own words are here.
+"""
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional
@@ -8,20 +12,21 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from foundation.labels import label, label_or_id
+from foundation.vocab import DIMENSIONS, FEELINGS
+
 LABELS = {
     "zh": {
-        "debtor": "债务人", "you": "你", "anger": "愤怒", "trust": "信任", "willingness": "意愿", "stage": "阶段",
-        "tip": "教练提示", "report": "成绩单", "overall": "总分", "compliance": "合规", "nvc": "非暴力沟通",
-        "deescalation": "降温", "passed": "通过", "failed": "未通过", "outcome": "结果", "violations": "违规",
+        "debtor": "债务人", "you": "你", "stage": "阶段",
+        "tip": "教练提示", "report": "成绩单", "passed": "通过", "failed": "未通过", "outcome": "结果", "violations": "违规",
         "best": "最佳一句", "worst": "最差一句", "none": "无", "help": "输入你的话并回车。/end 结束并查看成绩单，/quit 直接退出。",
         "card": "场景卡", "amount": "欠款", "dpd": "逾期天数", "goals": "目标", "briefing": "背景",
         "commitment": "还款承诺", "yes": "是", "no": "否", "product": "产品", "minimum": "最低还款",
         "bucket": "逾期阶段", "local_time": "通话时间（对方当地）", "contacts_today": "今日已联系次数",
     },
     "en": {
-        "debtor": "Debtor", "you": "You", "anger": "anger", "trust": "trust", "willingness": "willingness", "stage": "stage",
-        "tip": "Coach", "report": "Report card", "overall": "Overall", "compliance": "Compliance", "nvc": "NVC",
-        "deescalation": "De-escalation", "passed": "PASSED", "failed": "FAILED", "outcome": "Outcome", "violations": "Violations",
+        "debtor": "Debtor", "you": "You", "stage": "stage",
+        "tip": "Coach", "report": "Report card", "passed": "PASSED", "failed": "FAILED", "outcome": "Outcome", "violations": "Violations",
         "best": "Best turn", "worst": "Worst turn", "none": "none", "help": "Type your line and press Enter. /end ends the call and shows the report card, /quit leaves.",
         "card": "Scenario card", "amount": "Owed", "dpd": "Days past due", "goals": "Goals", "briefing": "Briefing",
         "commitment": "Commitment secured", "yes": "yes", "no": "no", "product": "Product", "minimum": "Minimum payment",
@@ -29,28 +34,10 @@ LABELS = {
     },
 }
 
-OUTCOME_LABELS = {
-    "promise_to_pay": {"zh": "承诺还款", "en": "promise to pay"},
-    "payment_plan": {"zh": "分期还款计划", "en": "payment plan"},
-    "refused": {"zh": "拒绝", "en": "refused"},
-    "hung_up": {"zh": "挂断电话", "en": "hung up"},
-    "complaint": {"zh": "投诉", "en": "complaint"},
-}
-
-
-STAGE_LABELS = {
-    "opening": {"zh": "开场", "en": "opening"},
-    "verification": {"zh": "核身", "en": "verification"},
-    "negotiation": {"zh": "协商", "en": "negotiation"},
-    "commitment": {"zh": "承诺", "en": "commitment"},
-    "closed": {"zh": "结束", "en": "closed"},
-}
-
-
 def outcome_label(outcome: Optional[str], lang: str) -> str:
     if not outcome:
         return LABELS[lang]["none"]
-    return OUTCOME_LABELS.get(outcome, {}).get(lang, outcome)
+    return label_or_id("outcomes", outcome, lang)
 
 
 class TerminalView:
@@ -92,9 +79,9 @@ class TerminalView:
     def state_line(self, state: Mapping[str, Any]) -> None:
         if not state:
             return
-        parts = [f"{self.labels[k]} {float(state.get(k, 0)):.2f}" for k in ("anger", "trust", "willingness")]
+        parts = [f"{label('feelings', k, self.lang)} {float(state.get(k, 0)):.2f}" for k in FEELINGS]
         stage = state.get("stage", "")
-        parts.append(f"{self.labels['stage']} {STAGE_LABELS.get(stage, {}).get(self.lang, stage)}")
+        parts.append(f"{self.labels['stage']} {label_or_id('stages', stage, self.lang)}")
         self.console.print(Text("  [" + " · ".join(parts) + "]", style="dim"))
 
     def tip(self, tip: Optional[str]) -> None:
@@ -111,9 +98,9 @@ class TerminalView:
         table.add_column(style="bold")
         table.add_column()
         table.add_row(self.labels["outcome"], outcome_label(outcome, self.lang))
-        for key in ("overall", "compliance", "nvc", "deescalation"):
+        for key in DIMENSIONS:
             if key in scores:
-                table.add_row(self.labels[key], str(scores[key]))
+                table.add_row(label("dimensions", key, self.lang), str(scores[key]))
         if "commitment_secured" in report:
             table.add_row(self.labels["commitment"], self.labels["yes" if report["commitment_secured"] else "no"])
         for key, label in (("best_turn", "best"), ("worst_turn", "worst")):
@@ -129,7 +116,7 @@ class TerminalView:
             for violation in violations:
                 evidence = violation.get("evidence") or ""
                 self.console.print(Text(
-                    f"  • [{violation.get('severity')}] {violation.get('category')} — {violation.get('citation', '')}"
+                    f"  • [{violation.get('severity')}] {label_or_id('categories', violation.get('category'), self.lang)} — {violation.get('citation', '')}"
                     + (f" «{evidence[:80]}»" if evidence else "")
                 ))
                 if violation.get("advice"):

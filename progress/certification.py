@@ -13,10 +13,11 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import yaml
 
+from foundation.labels import label_or_id, labels
 from progress import vocab
 from progress.errors import PolicyError
 
-LEVEL_KEYS = {"level", "name", "window_days", "mode", "personas", "languages", "passes_each", "min_scores",
+LEVEL_KEYS = {"level", "window_days", "mode", "personas", "languages", "passes_each", "min_scores",
               "max_critical_violations", "max_violations"}
 
 
@@ -69,8 +70,9 @@ class Requirement:
 
     def describe(self, lang: str) -> str:
         left = self.needed - self.have
-        where_en = f"{self.persona}" + (f" in {self.lang}" if self.lang else "")
-        where_zh = f"{self.persona}" + (f"（{self.lang}）" if self.lang else "")
+        persona = label_or_id("personas", self.persona, lang)
+        where_en = persona + (f" in {self.lang}" if self.lang else "")
+        where_zh = persona + (f"（{self.lang}）" if self.lang else "")
         best = "" if self.best_overall is None else (
             f"; 最好成绩 {self.best_overall:.0f}" if lang == "zh" else f"; best so far {self.best_overall:.0f}")
         if lang == "zh":
@@ -208,16 +210,20 @@ class _Validator:
     def level(self, node, index: int) -> LevelRule:
         where = f"levels[{index}]"
         fields = self.mapping(node, where)
+        if "name" in fields:
+            self.fail(fields["name"], f"{where}.name",
+                      "level names live in data/i18n/labels.yml (levels), the one source of labels")
         unknown = sorted(set(fields) - LEVEL_KEYS)
         if unknown:
             self.fail(fields[unknown[0]], f"{where}.{unknown[0]}", f"unknown field (known: {', '.join(sorted(LEVEL_KEYS))})")
-        for required in ("level", "name", "window_days", "min_scores"):
+        for required in ("level", "window_days", "min_scores"):
             if required not in fields:
                 self.fail(node, f"{where}.{required}", "is missing")
-        names = self.mapping(fields["name"], f"{where}.name")
-        for lang in vocab.LANGUAGES:
-            if lang not in names or not str(self.scalar(names[lang], f"{where}.name.{lang}") or "").strip():
-                self.fail(fields["name"], f"{where}.name.{lang}", "a name is needed in both zh and en")
+        number = self.integer(fields["level"], f"{where}.level", 1)
+        level_labels = labels()
+        if not level_labels.has("levels", number):
+            self.fail(fields["level"], f"{where}.level",
+                      f"level {number} has no name in {level_labels.source} (levels: {number})")
         mode = self.scalar(fields["mode"], f"{where}.mode") if "mode" in fields else "exam"
         if mode not in vocab.MODES:
             self.fail(fields["mode"], f"{where}.mode", f"{mode!r} is not one of {', '.join(vocab.MODES)}")
@@ -233,9 +239,9 @@ class _Validator:
         if "max_violations" in fields:
             max_violations = self.integer(fields["max_violations"], f"{where}.max_violations")
         return LevelRule(
-            level=self.integer(fields["level"], f"{where}.level", 1),
-            name_zh=str(self.scalar(names["zh"], f"{where}.name.zh")),
-            name_en=str(self.scalar(names["en"], f"{where}.name.en")),
+            level=number,
+            name_zh=level_labels.get("levels", number, "zh"),
+            name_en=level_labels.get("levels", number, "en"),
             window_days=self.integer(fields["window_days"], f"{where}.window_days", 1),
             mode=mode,
             personas=self.choices(fields["personas"], f"{where}.personas", vocab.PERSONAS, "all")
@@ -312,7 +318,8 @@ def _threshold_text(rule: LevelRule) -> dict:
 
 
 def _bar_text(bar: dict, lang: str) -> str:
-    parts = [f"{dimension} ≥ {bar[dimension]:g}" for dimension in vocab.SCORE_DIMENSIONS if dimension in bar]
+    parts = [f"{label_or_id('dimensions', dimension, lang)} ≥ {bar[dimension]:g}"
+             for dimension in vocab.SCORE_DIMENSIONS if dimension in bar]
     critical = bar.get("max_critical_violations", 0)
     if lang == "zh":
         parts.append("无严重违规" if critical == 0 else f"严重违规不超过 {critical} 次")

@@ -19,7 +19,7 @@ from typing import Optional, Union
 
 from datasette import hookimpl
 
-from dojo.errors import DojoError
+from foundation.errors import DojoError
 from progress import queries
 
 DB_NAME = "dojo"
@@ -241,6 +241,8 @@ class _Plugin:
 
 
 def _register_plugin() -> None:
+    # Deferred on purpose: Datasette's app, plugin manager and uvicorn are heavy and only the
+    # dashboard process needs them (the bot and `dojo report` import this module for its queries).
     from datasette.plugins import pm
 
     if not pm.is_registered(_Plugin):
@@ -283,14 +285,14 @@ def _quiet_tracebacks() -> None:
     """Datasette prints every error (a refused write included) with rich and `show_locals`, which
     would copy query rows, transcripts among them, into the server log. Errors still reach the
     browser as Datasette's normal error page; only that console dump is switched off."""
-    import datasette.handle_exception as handler
+    import datasette.handle_exception as handler  # deferred on purpose, see _register_plugin
 
     handler.rich = None
 
 
 def build_datasette(db_path: Union[str, Path]):
     """Datasette with our file mounted as `dojo` whatever the file is called."""
-    from datasette.app import Datasette
+    from datasette.app import Datasette  # deferred on purpose, see _register_plugin
     from datasette.database import Database
 
     _register_plugin()
@@ -310,7 +312,7 @@ def build_app(db_path: Union[str, Path], password: str = ""):
 
 
 def serve(db_path: Union[str, Path], host: str = "127.0.0.1", port: int = 8001, password: Optional[str] = "") -> None:
-    import uvicorn
+    import uvicorn  # deferred on purpose: only a serving dashboard needs the ASGI server
 
     check_bind(host, password or "")
     # ws="none": Rasa pins an older `websockets` that uvicorn's auto-detection trips over; no page needs it.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from dojo.errors import DojoError
+from foundation.errors import DojoError
 
 
 class StoreError(DojoError):

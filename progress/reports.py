@@ -1,11 +1,15 @@
 """Reports as plain data: what `dojo report`, the Telegram bot and the tests all read.
 
-Each report is a `Report`: a bilingual title, a flat `summary` and named `tables` of rows. Rendering
-(rich table, CSV, JSON) lives in `progress.render`, so the numbers are computed in one place only.
+Each report is a `Report`: a bilingual title, a flat `summary` and named `tables` of rows. CSV and
+JSON (for spreadsheets and programs, the bot's export included) are here; rich tables for people are
+the CLI's (`dojo.report_render`), so the numbers are computed in one place only.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -157,3 +161,20 @@ def transcript(store, session_id: str) -> dict:
 
 def since_days(store, days: int) -> str:
     return (store.clock() - dt.timedelta(days=days)).astimezone(dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+def as_csv(report: Report, table_name: Optional[str] = None) -> str:
+    """One table (the report's first unless named) as CSV with a header row."""
+    table = report.table(table_name) if table_name else report.tables[0]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(table.columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in table.rows:
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def as_json(data) -> str:
+    """A report, status or any plain data as indented JSON (keeps Chinese readable)."""
+    payload = data.to_dict() if hasattr(data, "to_dict") else data
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=str)

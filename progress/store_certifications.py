@@ -6,6 +6,8 @@ import json
 import logging
 from typing import Optional
 
+from foundation import paths
+from progress.certification import evaluate, load_policy
 from progress.errors import AccessDenied, InvalidInput, PolicyError, UnknownTrainee
 
 log = logging.getLogger(__name__)
@@ -15,12 +17,9 @@ POLICY_ACTOR = "policy"
 class CertificationsMixin:
     @property
     def policy(self):
-        """The policy passed to Store.open, else data/certification.yml (loaded once, validated)."""
+        """The policy passed to Store.open, else the data folder's certification.yml (loaded once, validated)."""
         if self._policy is None:
-            from dojo.paths import CERTIFICATION_POLICY
-            from progress.certification import load_policy
-
-            self._policy = load_policy(CERTIFICATION_POLICY)
+            self._policy = load_policy(paths.certification_policy())
         return self._policy
 
     def current_level(self, trainee_id: str) -> int:
@@ -36,8 +35,6 @@ class CertificationsMixin:
         return rows
 
     def certification_status(self, trainee_id: str, policy=None):
-        from progress.certification import evaluate
-
         if self.get_user(trainee_id) is None:
             raise UnknownTrainee(trainee_id)
         return evaluate(self, trainee_id, policy or self.policy)

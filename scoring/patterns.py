@@ -130,6 +130,8 @@ class FastPattern:
 
 def literal_prefixes(source: str, limit: int = 5):
     """The short literal strings every match of source starts with, or None when that is unknowable."""
+    # Deferred on purpose: the regex parser internals are deprecated modules that warn on import,
+    # and only this rarely used analysis needs them.
     import sre_constants as sc
     import sre_parse
 

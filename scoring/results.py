@@ -36,6 +36,17 @@ class Violation:
             out["turn"] = self.turn
         return out
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Violation":
+        """Rebuild a finding from `to_dict()` output (as stored with each turn)."""
+        span = data.get("span") or (0, 0)
+        return cls(
+            category=data["category"], rule=data.get("rule") or "", severity=data["severity"],
+            evidence=data.get("evidence") or "", span=(int(span[0]), int(span[1])),
+            source=data.get("source") or "rule", citation=data.get("citation") or "",
+            advice=data.get("advice") or "", explanation=data.get("explanation") or "", turn=data.get("turn"),
+        )
+
 
 @dataclass(frozen=True)
 class NvcResult:
@@ -49,6 +60,12 @@ class NvcResult:
     @property
     def missing(self) -> Tuple[str, ...]:
         return tuple(name for name in ("observation", "feeling", "need", "request") if not getattr(self, name))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "NvcResult":
+        return cls(observation=bool(data.get("observation")), feeling=bool(data.get("feeling")),
+                   need=bool(data.get("need")), request=bool(data.get("request")), score=int(data.get("score") or 0),
+                   evaluations=tuple(data.get("evaluations") or ()))
 
     def to_dict(self) -> Dict[str, Any]:
         return {
@@ -67,6 +84,11 @@ class DeescalationResult:
     score: int
     markers: Tuple[str, ...]
     escalators: Tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "DeescalationResult":
+        return cls(polarity=int(data.get("polarity") or 0), score=int(data.get("score") or 0),
+                   markers=tuple(data.get("markers") or ()), escalators=tuple(data.get("escalators") or ()))
 
     def to_dict(self) -> Dict[str, Any]:
         return {"polarity": self.polarity, "score": self.score, "markers": list(self.markers), "escalators": list(self.escalators)}
@@ -95,6 +117,19 @@ class ReplyScore:
             "lang": self.lang,
             "regime": self.regime,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], text: str) -> "ReplyScore":
+        """Rebuild a reply's grade from `to_dict()` output (the findings stored with each turn), so a
+        session report reuses the grade the trainee saw instead of grading the reply again."""
+        return cls(
+            text=text, lang=data.get("lang") or "", regime=data.get("regime") or "",
+            violations=tuple(Violation.from_dict(v) for v in data.get("violations") or ()),
+            nvc=NvcResult.from_dict(data.get("nvc") or {}),
+            deescalation=DeescalationResult.from_dict(data.get("deescalation") or {}),
+            compliance=int(data.get("compliance") or 0), overall=int(data.get("overall") or 0),
+            summary=data.get("summary") or "",
+        )
 
 
 @dataclass(frozen=True)

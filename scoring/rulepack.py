@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Pattern, Tuple
 
+from foundation import paths
 from scoring.categories import CATEGORIES, REPLY_CATEGORIES, SESSION_CATEGORIES, SEVERITIES
 from scoring.errors import RulePackError, ScoringInputError
-from scoring.patterns import compile_list, dotted
+from scoring.patterns import check_pattern, compile_list, dotted
 from scoring.text import LANGS, REGIMES
 from scoring.yamlmarks import Marks, line_of, load_marked
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "data" / "rules"
+# The rule folder as it was when scoring was imported; readers that take no folder ask
+# `foundation.paths.rules_dir()` when called, so `DOJO_DATA_DIR` moves them.
+RULES_DIR = paths.rules_dir()
 LEXICON_FILE = "lexicon.yml"
 SESSION_RULE_KINDS = ("missing_disclosure", "contact_frequency", "calling_hours", "ignored_cease")
 
@@ -161,8 +164,6 @@ def _per_language(reader: _Reader, node: Any, lexicon, key_path, *, required: bo
 
 def load_lexicon(path: Path) -> Mapping[str, Tuple[str, ...]]:
     """Named pattern groups shared by both packs (a threat reads the same whoever regulates it)."""
-    from scoring.patterns import check_pattern
-
     data, marks = load_marked(path)
     reader = _Reader(path, marks)
     groups = reader.mapping(reader.required(reader.mapping(data, ()), "groups", ()), ("groups",))
@@ -291,18 +292,26 @@ def load_rule_pack(path: Path, lexicon: Mapping[str, Tuple[str, ...]]) -> RulePa
     )
 
 
-@functools.lru_cache(maxsize=None)
 def rule_pack(regime: str, rules_dir: Optional[Path] = None) -> RulePack:
-    """The validated pack for a regime, loaded once per process."""
+    """The validated pack for a regime from `rules_dir` (default: the data folder's rules), loaded once per folder."""
     if regime not in REGIMES:
         raise ScoringInputError(f"unknown regime {regime!r}; use cn or us / 未知监管规则 {regime!r}，请用 cn 或 us")
-    directory = Path(rules_dir) if rules_dir is not None else RULES_DIR
+    return _rule_pack(regime, Path(rules_dir) if rules_dir is not None else paths.rules_dir())
+
+
+@functools.lru_cache(maxsize=None)
+def _rule_pack(regime: str, directory: Path) -> RulePack:
     pack = load_rule_pack(directory / f"{regime}.yml", lexicon(directory))
     if pack.regime != regime:
         raise RulePackError(f"{pack.source}:1: regime: file {regime}.yml declares regime {pack.regime!r}")
     return pack
 
 
+def lexicon(rules_dir: Optional[Path] = None) -> Mapping[str, Tuple[str, ...]]:
+    """The shared word lists of `rules_dir` (default: the data folder's rules), loaded once per folder."""
+    return _lexicon(Path(rules_dir) if rules_dir is not None else paths.rules_dir())
+
+
 @functools.lru_cache(maxsize=None)
-def lexicon(rules_dir: Path = RULES_DIR) -> Mapping[str, Tuple[str, ...]]:
-    return load_lexicon(Path(rules_dir) / LEXICON_FILE)
+def _lexicon(directory: Path) -> Mapping[str, Tuple[str, ...]]:
+    return load_lexicon(directory / LEXICON_FILE)

@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
 
+from foundation import paths
 from scoring.categories import CATEGORY_LABELS, SEVERITY_RANK
 from scoring.errors import RulePackError, ScoringInputError
 from scoring.patterns import compile_list
 from scoring.reply import SEVERITY_CAP, SEVERITY_PENALTY, WEIGHTS
 from scoring.results import SessionContext, SessionReport, SessionTurn, Violation
-from scoring.rulepack import RULES_DIR, RulePack, SessionRule, parse_hhmm, rule_pack
+from scoring.rulepack import RulePack, SessionRule, parse_hhmm, rule_pack
 from scoring.text import LANGS, REGIMES
 from scoring.yamlmarks import load_marked
 
@@ -30,9 +31,14 @@ class ArcCues:
     patterns: Mapping[str, Mapping[str, Optional[Pattern[str]]]]
 
 
+def arc_cues(rules_dir: Optional[Path] = None) -> ArcCues:
+    """The listen–empathise–solve and PAI cues of `rules_dir` (default: the data folder's rules)."""
+    return _arc_cues(Path(rules_dir) if rules_dir is not None else paths.rules_dir())
+
+
 @functools.lru_cache(maxsize=None)
-def arc_cues(rules_dir: Path = RULES_DIR) -> ArcCues:
-    path = Path(rules_dir) / "arc.yml"
+def _arc_cues(rules_dir: Path) -> ArcCues:
+    path = rules_dir / "arc.yml"
     data, marks = load_marked(path)
     if not isinstance(data, dict) or not isinstance(data.get("intents"), dict) or not isinstance(data.get("patterns"), dict):
         raise RulePackError(f"{path}:1: expected mappings 'intents' and 'patterns'")

@@ -1,6 +1,7 @@
 """Loads and cross-checks the persona and scenario catalogue.
 
-The default directories come from `dojo.paths`; tests and authors pass their own. Loading the
+The default directories come from `foundation.paths` (so `DOJO_DATA_DIR` moves them); tests and
+authors pass their own. Loading the
 default catalogue is cached per process because the action server asks for it on every turn.
 """
 from __future__ import annotations
@@ -8,22 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
+from foundation import paths
+from foundation.vocab import PERSONAS
 from simulator.errors import CatalogError
 from simulator.persona import Persona, load_persona
 from simulator.scenario import Scenario, load_scenario
 
 DEFAULT_SCENARIO_ID = "wbb-m1-layoff"
-PERSONA_IDS = ("willing_but_broke", "able_but_unwilling", "hostile", "evasive")
 
 PathLike = Union[str, Path]
 
 
 def _default_dirs():
-    from dojo.paths import PERSONAS_DIR, SCENARIOS_DIR
-
-    return PERSONAS_DIR, SCENARIOS_DIR
+    return paths.personas_dir(), paths.scenarios_dir()
 
 
 @dataclass(frozen=True)
@@ -86,3 +86,9 @@ def _load(personas_dir, scenarios_dir) -> Catalog:
 @lru_cache(maxsize=1)
 def _default_catalog() -> Catalog:
     return _load(None, None)
+
+
+def scenario_rows(scenarios: Mapping[str, Scenario]) -> List[Dict[str, Any]]:
+    """The catalogue as plain rows (the progress store keeps them), so sessions and assignments can refer to them."""
+    return [{**s.summary(), "title_en": s.title("en"), "title_zh": s.title("zh"),
+             "difficulty": str(s.difficulty), "bucket": s.bucket} for s in scenarios.values()]

@@ -4,16 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Union
 
-
-def _display_path(path: Union[str, Path]) -> str:
-    """Paths inside the repository are shown relative to it, the way an author opens them."""
-    path = Path(path)
-    try:
-        from dojo.paths import REPO_ROOT
-
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except (ImportError, ValueError):
-        return str(path)
+from foundation.paths import display_path
 
 
 class SimulatorError(Exception):
@@ -25,7 +16,7 @@ class CatalogError(SimulatorError):
 
     def __init__(self, path: Union[str, Path], message: str, field: Optional[str] = None,
                  line: Optional[int] = None):
-        self.path = _display_path(path)
+        self.path = display_path(path)
         self.line = line
         self.field = field
         self.message = message

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Mapping, Tuple
 
+from foundation.labels import label
+from foundation.vocab import PERSONAS
 from simulator.acts import INTENTS
 from simulator.fields import FieldReader
 from simulator.lines import LineBank, load_line_bank
@@ -51,7 +53,6 @@ class Thresholds:
 @dataclass(frozen=True)
 class Persona:
     id: str
-    names: Mapping[str, str]
     description: Mapping[str, str]
     initial: Levels
     thresholds: Thresholds
@@ -67,7 +68,8 @@ class Persona:
     source: str = ""
 
     def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names["en"]
+        """The persona's label (data/i18n/labels.yml)."""
+        return label("personas", self.id, lang)
 
     def effect_of(self, intent: str, angry: bool) -> Levels:
         """While angry, a persona may react to an act differently (the hostile debtor hears a
@@ -101,10 +103,14 @@ def _names(reader: FieldReader, field_path, known, what) -> Tuple[str, ...]:
 def load_persona(path: Path, lines_dir: Path) -> Persona:
     source = load_yaml(path)
     reader = FieldReader(source)
-    reader.mapping((), allowed=("id", "name", "description", "initial", "thresholds",
+    if reader.has(("name",)):
+        raise reader.error(("name",), "persona names live in data/i18n/labels.yml (personas), the one source of labels")
+    reader.mapping((), allowed=("id", "description", "initial", "thresholds",
                                 "escalation_order", "commitment_requires", "complaint_triggers",
                                 "calls_bluffs", "false_promises", "signal_effects", "intents", "angry_intents"))
     persona_id = reader.text(("id",))
+    if persona_id not in PERSONAS:
+        raise reader.error(("id",), f"unknown persona id {persona_id!r} (the fixed ids: {', '.join(PERSONAS)})")
     if persona_id != path.stem:
         raise reader.error(("id",), f"id {persona_id!r} must match the file name {path.stem!r}")
     reader.mapping(("thresholds",), allowed=THRESHOLDS)
@@ -117,7 +123,6 @@ def load_persona(path: Path, lines_dir: Path) -> Persona:
         raise reader.error(("id",), f"no lines file {lines_path.name} in {lines_dir}")
     return Persona(
         id=persona_id,
-        names=reader.bilingual(("name",)),
         description=reader.bilingual(("description",)),
         initial=_levels(reader, ("initial",), signed=False),
         thresholds=thresholds,

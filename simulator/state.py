@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-STAGES = ("opening", "verification", "negotiation", "commitment", "closed")
-OUTCOMES = ("promise_to_pay", "payment_plan", "refused", "hung_up", "complaint")
+from foundation.vocab import OUTCOMES, STAGES
 MOODS = ("calm", "wary", "angry")
 FLAGS = ("identified", "verified", "reason_heard", "offered_plan", "consequences_explained",
          "empathised", "terms_heard")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dojo.services import QUIET_ENV
+from dojo.servers import QUIET_ENV
 
 for _name, _value in QUIET_ENV.items():
     os.environ.setdefault(_name, _value)
@@ -58,8 +58,8 @@ class LiveSimulator:
 @pytest.fixture(scope="session")
 def live_simulator(tmp_path_factory):
     """One simulator for the whole test run: loading the model costs ~20 s, so it is paid once."""
-    from dojo.services import simulator_for
-    from dojo.settings import Settings
+    from dojo.servers import simulator_for
+    from foundation.settings import Settings
 
     root = tmp_path_factory.mktemp("live")
     settings = Settings.from_env().with_(db_path=root / "dojo.db", tracker_db=root / "tracker.db", rasa_token="")

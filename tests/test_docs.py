@@ -6,8 +6,8 @@ import re
 import pytest
 
 from dojo.cli import app
-from dojo.paths import REPO_ROOT
-from dojo.settings import ENVIRONMENT
+from foundation.paths import REPO_ROOT
+from foundation.settings import ENVIRONMENT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = README + "".join(p.read_text(encoding="utf-8") for p in (REPO_ROOT / "docs").glob("*.md"))

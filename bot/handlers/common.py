@@ -14,8 +14,8 @@ from bot.i18n import LANGUAGES, lang_from_telegram, normalise_lang, t
 from bot.messaging import optional_call, send_html
 from bot.render import esc
 from bot.roles import CALLER_KEY, Caller, caller_of, configured_role, requires, store_user_id
-from bot.services import services
-from dojo.errors import DojoError
+from bot.bot_data import services
+from foundation.errors import DojoError
 from progress.vocab import ROLE_RANK
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,10 @@ from bot.handlers.common import set_menu_for
 from bot.handlers.targets import display_name, resolve_user
 from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
+from bot.bot_data import services
 from bot.roles import Caller, caller_of, requires
-from bot.services import services
+from progress.charts import team_funnel_png
+from progress.reports import as_csv, team_report
 
 log = logging.getLogger(__name__)
 PROMOTABLE = ("trainee", "trainer", "lead")
@@ -35,9 +37,6 @@ FUNNEL_HEADERS = {"zh": ("阶段", "人数"), "en": ("stage", "trainees")}
 @requires("lead")
 async def team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Overview table of every trainee, then the certification funnel chart."""
-    from progress.charts import team_funnel_png
-    from progress.reports import team_report
-
     caller, svc = caller_of(context), services(context)
     report = team_report(svc.store)
     rows = [[row.get(c) for c in TEAM_COLUMNS] for row in report["trainees"]]
@@ -84,9 +83,6 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @requires("lead")
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The team report as a CSV document."""
-    from progress.render import as_csv
-    from progress.reports import team_report
-
     caller, svc = caller_of(context), services(context)
     # UTF-8 with a BOM, so spreadsheet programs open the Chinese names correctly.
     data = as_csv(team_report(svc.store), "trainees").encode("utf-8-sig")

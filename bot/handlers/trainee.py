@@ -12,9 +12,11 @@ from bot.handlers.targets import display_name, resolve_user
 from bot.i18n import t
 from bot.messaging import optional_call, send_html
 from bot.pending import telegram_message_key
+from bot.bot_data import services
 from bot.roles import caller_of, requires
-from bot.services import services
 from bot.views import progress_text, send_transcript
+from progress.access import can_view_trainee
+from progress.charts import trainee_scores_png
 
 PRACTICE_CALLBACK = "p:"
 HISTORY_CALLBACK = "h:"
@@ -120,9 +122,6 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     Trainers and leads may add a user (`/progress @alice`) to see a trainee they are responsible for.
     """
-    from progress.access import can_view_trainee
-    from progress.charts import trainee_scores_png
-
     caller, svc = caller_of(context), services(context)
     trainee_id, name = caller.user_id, caller.name
     if context.args and caller.at_least("trainer"):

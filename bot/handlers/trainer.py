@@ -19,7 +19,7 @@ from bot.views import send_transcript
 from bot.i18n import t
 from bot.messaging import optional_call, send_html
 from bot.roles import Caller, caller_of, requires
-from bot.services import Services, services
+from bot.bot_data import Services, services
 
 log = logging.getLogger(__name__)
 

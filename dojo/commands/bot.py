@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import typer
 
+from bot.errors import BotConfigError
+from bot.main import run_bot
+from foundation.settings import Settings
+
 
 def register(app: typer.Typer) -> None:
     @app.command("bot")
@@ -11,10 +15,6 @@ def register(app: typer.Typer) -> None:
         webhook_port: int = typer.Option(8443, help="port to listen on in webhook mode"),
     ) -> None:
         """Run the Telegram bot against DOJO_RASA_URL (long polling; webhook mode when TELEGRAM_WEBHOOK_URL is set)."""
-        from bot.errors import BotConfigError
-        from bot.main import run_bot
-        from dojo.settings import Settings
-
         settings = Settings.from_env()
         if not settings.rasa_url:
             raise BotConfigError("DOJO_RASA_URL is not set: `dojo bot` needs a running Rasa server "

@@ -6,8 +6,8 @@ from typing import Optional
 import typer
 from rich.table import Table as RichTable
 
-from progress import render
-from progress.cli_support import emit, open_store, user_errors
+from dojo import report_render as render
+from dojo.store_cli import emit, open_store, user_errors
 from progress.errors import UnknownTrainee
 
 certify_app = typer.Typer(help="Certification: where a trainee stands; a lead confirms or revokes. / 认证",

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import typer
 
-from progress.cli_support import open_store, user_errors
+from dojo.store_cli import open_store, user_errors
+from foundation.settings import Settings
+from progress import dashboard
 
 
 def dashboard_command(
@@ -12,9 +14,6 @@ def dashboard_command(
     port: int = typer.Option(8001, "--port", help="port to bind"),
 ) -> None:
     """Serve the read-only progress dashboard (team board at /-/dashboards/team). / 只读进度看板"""
-    from dojo.settings import Settings
-    from progress import dashboard
-
     settings = Settings.from_env()
     with user_errors():
         dashboard.check_bind(host, settings.dashboard_password)

@@ -14,11 +14,12 @@ import typer
 from rich.console import Console
 
 from dojo.catalog_access import load_catalog_or_fail, resolve_scenario
-from dojo.errors import DojoError, SimulatorUnavailable
-from dojo.rasa_client import DebtorReply, RasaClient
-from dojo.services import simulator_for
-from dojo.settings import Settings
+from dojo.servers import simulator_for
 from dojo.terminal_view import TerminalView
+from foundation.errors import DojoError, SimulatorUnavailable
+from foundation.settings import Settings
+from foundation.turn_message import DebtorReply
+from rasa_client import RasaClient
 
 END_COMMANDS = {"/end", "/结束"}
 QUIT_COMMANDS = {"/quit", "/exit", "/退出"}

@@ -6,8 +6,9 @@ from typing import Optional
 
 import typer
 
-from progress import charts, render, reports
-from progress.cli_support import emit, one_format, open_store, user_errors
+from dojo import report_render as render
+from dojo.store_cli import emit, one_format, open_store, user_errors
+from progress import charts, reports
 
 report_app = typer.Typer(help="Progress reports: a trainee, the team, a scenario. / 进度报告", no_args_is_help=True)
 

@@ -7,10 +7,11 @@ import threading
 
 import typer
 
+from bot.main import run_bot
 from dojo.catalog_access import load_catalog_or_fail
-from dojo.errors import DojoError
-from dojo.services import port_in_use, simulator_for
-from dojo.settings import Settings
+from dojo.servers import port_in_use, simulator_for
+from foundation.errors import DojoError
+from foundation.settings import Settings
 
 
 def run_command() -> None:
@@ -26,8 +27,6 @@ def run_command() -> None:
     typer.echo(f"Simulator ready: Rasa on {simulator.rasa_url}, actions on 127.0.0.1:{settings.actions_port}")
     try:
         if settings.telegram_token:
-            from bot.main import run_bot
-
             typer.echo("Starting the Telegram bot (Ctrl-C stops everything)…")
             run_bot(settings.with_(rasa_url=simulator.rasa_url))
         else:

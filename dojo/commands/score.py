@@ -6,6 +6,13 @@ import sys
 from typing import Any, Dict, Optional, TextIO
 
 import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from foundation.errors import DojoError
+from foundation.labels import label
+from scoring import ScoringInputError, score_reply
 
 TEXT_HELP = "the trainee reply to grade (omit with --json)"
 
@@ -27,21 +34,15 @@ def register(app: typer.Typer) -> None:
             return
         if text is None:
             raise typer.BadParameter("give the reply to grade, or use --json to read JSON Lines from stdin")
-        from scoring import ScoringInputError, score_reply
-
         try:
             reply_score = score_reply(text, lang, regime, debtor_said)
         except ScoringInputError as exc:
-            from dojo.errors import DojoError
-
             raise DojoError(str(exc)) from exc
         render_verdict(reply_score)
 
 
 def score_json_lines(source: TextIO, sink: TextIO) -> int:
     """Answer every input line with one output line, in order; a bad line gets {"error": ...}. Returns lines read."""
-    from scoring import ScoringInputError, score_reply
-
     count = 0
     for line in source:
         count += 1
@@ -67,13 +68,8 @@ def score_json_lines(source: TextIO, sink: TextIO) -> int:
 
 def render_verdict(reply_score) -> None:
     """A readable verdict with rich: grade, findings with citations and better phrasing, NVC and tone."""
-    from rich.console import Console
-    from rich.panel import Panel
-    from rich.table import Table
-
-    from scoring.categories import CATEGORY_LABELS
-
     zh = reply_score.lang == "zh"
+    lang = "zh" if zh else "en"
     console = Console()
     colour = "green" if reply_score.overall >= 70 else ("yellow" if reply_score.overall >= 50 else "red")
     console.print(Panel(reply_score.summary, title=("评分" if zh else "Verdict") + f" [{colour}]{reply_score.overall}/100[/]"))
@@ -83,7 +79,7 @@ def render_verdict(reply_score) -> None:
             table.add_column(header[0] if zh else header[1])
         for violation in reply_score.violations:
             table.add_row(
-                f"{CATEGORY_LABELS[violation.category]['zh' if zh else 'en']}\n[dim]{violation.severity} · {violation.rule} · {violation.source}[/]",
+                f"{label('categories', violation.category, lang)}\n[dim]{violation.severity} · {violation.rule} · {violation.source}[/]",
                 f"“{violation.evidence}” [{violation.span[0]}, {violation.span[1]})",
                 violation.citation,
                 violation.advice,
@@ -93,7 +89,7 @@ def render_verdict(reply_score) -> None:
     parts = [("观察" if zh else "observation", nvc.observation), ("感受" if zh else "feeling", nvc.feeling),
              ("需要" if zh else "need", nvc.need), ("请求" if zh else "request", nvc.request)]
     marks = "  ".join(f"{'✔' if present else '✘'} {name}" for name, present in parts)
-    console.print(f"[bold]{'非暴力沟通' if zh else 'NVC'}[/] {nvc.score}/100  {marks}")
+    console.print(f"[bold]{label('dimensions', 'nvc', lang)}[/] {nvc.score}/100  {marks}")
     tone = reply_score.deescalation
     tone_line = ", ".join(tone.markers + tone.escalators) or ("无" if zh else "none")
-    console.print(f"[bold]{'降温' if zh else 'De-escalation'}[/] {tone.score}/100 ({tone.polarity:+d})  {tone_line}")
+    console.print(f"[bold]{label('dimensions', 'deescalation', lang)}[/] {tone.score}/100 ({tone.polarity:+d})  {tone_line}")

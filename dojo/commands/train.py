@@ -7,19 +7,20 @@ import sys
 
 import typer
 
-from dojo.paths import REPO_ROOT, TRAINING_DATA
-from dojo.services import QUIET_ENV
-from dojo.settings import Settings
+from dojo.servers import QUIET_ENV
+from foundation import paths
+from foundation.paths import REPO_ROOT
+from foundation.settings import Settings
 
 
 def train_command(force: bool = typer.Option(False, "--force", help="retrain even if nothing changed")) -> None:
-    """Train the bilingual NLU + dialogue model from data/nlu, data/stories and data/rules.yml."""
+    """Train the bilingual NLU + dialogue model from data/nlu, data/stories and data/rules.yml (of DOJO_DATA_DIR)."""
     settings = Settings.from_env()
     settings.model_dir.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml",
-        "--data", *[str(p) for p in TRAINING_DATA],
+        "--data", *[str(p) for p in paths.training_data()],
         "--out", str(settings.model_dir), "--fixed-model-name", "dojo",
     ]
     if force:

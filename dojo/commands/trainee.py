@@ -13,9 +13,10 @@ from typing import Optional
 import typer
 from rich.table import Table as RichTable
 
-from dojo.paths import VAR_DIR
-from progress import access, render
-from progress.cli_support import emit, open_store, user_errors
+from dojo import report_render as render
+from dojo.store_cli import emit, open_store, user_errors
+from foundation.paths import VAR_DIR
+from progress import access
 from progress.errors import AccessDenied, UnknownTrainee
 
 trainee_app = typer.Typer(help="Users and their data: add, list, change role, export, delete. / 学员与数据",

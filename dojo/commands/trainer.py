@@ -7,8 +7,9 @@ from typing import List, Optional
 import typer
 from rich.table import Table as RichTable
 
-from progress import render, reports
-from progress.cli_support import emit, fail, one_format, open_store, user_errors
+from dojo import report_render as render
+from dojo.store_cli import emit, fail, one_format, open_store, user_errors
+from progress import reports
 from progress.errors import InvalidInput
 
 trainer_app = typer.Typer(help="Assign scenarios, follow assignments, read transcripts. / 培训师工具",

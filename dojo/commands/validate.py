@@ -8,20 +8,26 @@ import sys
 import typer
 
 from dojo.catalog_access import load_catalog_or_fail
-from dojo.errors import DojoError
-from dojo.paths import CERTIFICATION_POLICY, REPO_ROOT, TRAINING_DATA
-from dojo.services import QUIET_ENV
+from dojo.servers import QUIET_ENV
+from foundation import paths
+from foundation.errors import DataFileError, DojoError
+from foundation.labels import load_labels
+from foundation.paths import REPO_ROOT
+from progress.certification import load_policy
+from progress.errors import PolicyError
+from scoring.errors import ScoringError
+from scoring.rulepack import rule_pack
 
 
 def validate_command(
     skip_rasa: bool = typer.Option(False, "--skip-rasa", help="skip `rasa data validate` (it takes ~15 s)"),
 ) -> None:
-    """Validate personas, scenarios, rule packs, the certification policy and the Rasa training data."""
-    from progress.certification import load_policy
-    from progress.errors import PolicyError
-    from scoring.errors import ScoringError
-    from scoring.rulepack import rule_pack
-
+    """Validate labels, personas, scenarios, rule packs, the certification policy and the Rasa training data."""
+    try:
+        load_labels()
+    except DataFileError as exc:
+        raise DojoError(f"broken labels: {exc}") from exc
+    typer.echo("ok  labels (categories, outcomes, personas, dimensions, levels, stages)")
     catalog = load_catalog_or_fail()
     typer.echo(f"ok  {len(catalog.personas)} personas, {len(catalog.scenarios)} scenarios")
     for regime in ("cn", "us"):
@@ -31,14 +37,14 @@ def validate_command(
             raise DojoError(f"broken rule pack: {exc}") from exc
         typer.echo(f"ok  rule pack {regime}: {len(pack.rules)} rules")
     try:
-        load_policy(CERTIFICATION_POLICY)
+        load_policy(paths.certification_policy())
     except PolicyError as exc:
         raise DojoError(f"broken certification policy: {exc}") from exc
     typer.echo("ok  certification policy")
     if skip_rasa:
         return
     command = [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings", "--config", "config.yml",
-               "--domain", "domain.yml", "--data", *[str(p) for p in TRAINING_DATA]]
+               "--domain", "domain.yml", "--data", *[str(p) for p in paths.training_data()]]
     result = subprocess.run(command, cwd=REPO_ROOT, env=dict(os.environ, **QUIET_ENV), capture_output=True, text=True)
     if result.returncode != 0:
         raise DojoError("rasa data validate found problems:\n" + (result.stdout + result.stderr)[-4000:])

@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.network import RetryingRateLimiter
-from dojo.settings import Settings
+from foundation.settings import Settings
 from fake_simulator import ScriptedSimulator
 from fake_telegram import Call, FakeBotApi, TgUser
 

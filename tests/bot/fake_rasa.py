@@ -10,7 +10,8 @@ from typing import Optional
 
 from aiohttp import web
 
-from dojo.rasa_client import WEBHOOK_PATH, DebtorReply
+from foundation.turn_message import DebtorReply
+from rasa_client import WEBHOOK_PATH
 from fake_simulator import ScriptedSimulator
 
 

@@ -10,8 +10,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
-from dojo.errors import SimulatorUnavailable
-from dojo.rasa_client import DebtorReply
+from foundation.errors import SimulatorUnavailable
+from foundation.turn_message import DebtorReply
 
 RUDE = ("idiot", "stupid", "笨蛋", "废物")
 PLAN = ("plan", "instalment", "installment", "分期")

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from bot.app import HANDLERS, file_url_for
 from bot.commands import COMMANDS, commands_for
 from bot.errors import BotConfigError
-from dojo.paths import REPO_ROOT
+from foundation.paths import REPO_ROOT
 
 DOC = (REPO_ROOT / "docs" / "telegram.md").read_text(encoding="utf-8")
 

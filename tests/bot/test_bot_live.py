@@ -8,7 +8,7 @@ import pytest
 from bot_world import running_bot, start_practice
 from fake_telegram import FakeBotApi, TgUser
 
-from dojo.rasa_client import RasaClient
+from rasa_client import RasaClient
 from progress.store import Store
 
 pytestmark = pytest.mark.rasa

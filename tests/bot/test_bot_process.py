@@ -11,7 +11,7 @@ from fake_rasa import FakeRasaServer
 from fake_simulator import ScriptedSimulator
 from fake_telegram import FakeBotApi
 
-from dojo.paths import REPO_ROOT
+from foundation.paths import REPO_ROOT
 
 
 def test_dojo_bot_process_end_to_end(store, tmp_path):

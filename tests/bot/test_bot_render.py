@@ -97,9 +97,9 @@ REPORT = {
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("en", ["Report card", "FAIL", "Overall", "72.5", "false legal threat", "15 U.S.C. 1692e(4)",
+    ("en", ["Report card", "FAIL", "Overall", "72.5", "false or improper legal threat", "15 U.S.C. 1692e(4)",
             "&lt;arrest&gt;", "Best turn", "turn 2", "Weakest turn", "turn 3", "Level 1"]),
-    ("zh", ["成绩单", "未通过", "总分", "虚假法律威胁", "第 2 句", "最弱一句", "一级", "待主管确认"]),
+    ("zh", ["成绩单", "未通过", "总分", "虚假或不当的法律威胁", "第 2 句", "最弱一句", "一级", "待主管确认"]),
 ])
 def test_report_card(lang, expected):
     card = render.report_card(REPORT, lang, "refused")

@@ -14,7 +14,7 @@ from fake_telegram import Fault, FakeBotApi
 
 from bot.app import build_application
 from bot.main import SECRET_HEADER, serve_webhook
-from dojo.rasa_client import RasaClient
+from rasa_client import RasaClient
 
 
 def en_scenario(scenarios):

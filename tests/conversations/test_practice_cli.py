@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dojo.paths import DATA_DIR, REPO_ROOT
+from foundation.paths import REPO_ROOT, data_dir
 
 DOJO = [sys.executable, "-m", "dojo.cli"]
 SCRIPTS = yaml.safe_load((Path(__file__).parent / "scripts.yml").read_text(encoding="utf-8"))
@@ -71,7 +71,7 @@ def test_unknown_scenario_lists_the_available_ids():
 
 def test_a_broken_persona_file_is_named_before_any_service_starts(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
+    shutil.copytree(data_dir(), data)
     persona = data / "personas" / "hostile.yml"
     persona.write_text(persona.read_text(encoding="utf-8").replace("initial:", "initial: [oops\n  broken:"), encoding="utf-8")
     result = run_dojo(["practice", "--script", "/dev/null", "--json"], {"DOJO_DATA_DIR": str(data)}, timeout=60)

@@ -11,9 +11,9 @@ import uuid
 
 import pytest
 
-from dojo.paths import REPO_ROOT
-from dojo.rasa_client import RasaClient
-from dojo.services import free_port, port_in_use
+from foundation.paths import REPO_ROOT
+from rasa_client import RasaClient
+from dojo.servers import free_port, port_in_use
 
 pytestmark = pytest.mark.rasa
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dojo.rasa_client import RasaClient
+from rasa_client import RasaClient
 from progress.store import Store
 from simulator.catalog import load_catalog
 

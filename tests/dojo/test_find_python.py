@@ -2,7 +2,7 @@
 import os
 import subprocess
 
-from dojo.paths import REPO_ROOT
+from foundation.paths import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "find-python.sh"
 

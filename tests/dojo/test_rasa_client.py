@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from dojo.errors import SimulatorUnavailable
-from dojo.rasa_client import DebtorReply, RasaClient, sanitize_trainee_text, start_session_message
+from foundation.errors import SimulatorUnavailable
+from foundation.turn_message import DebtorReply, sanitize_trainee_text, start_session_message
+from rasa_client import RasaClient
 
 
 def test_text_and_custom_payload_fold_into_one_reply():

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from dojo.paths import REPO_ROOT
-from dojo.settings import ENVIRONMENT, Settings
+from foundation.paths import REPO_ROOT
+from foundation.settings import ENVIRONMENT, Settings
 
 
 def test_defaults_need_no_environment(tmp_path):

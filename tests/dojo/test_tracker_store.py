@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from dojo.tracker_store import CachedSQLTrackerStore
+from rasa_plugins.tracker_store import CachedSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bot"))
 from bot_world import start_practice  # noqa: E402
 from fake_telegram import FakeBotApi, TgUser  # noqa: E402
 
-from dojo.paths import REPO_ROOT  # noqa: E402
+from foundation.paths import REPO_ROOT  # noqa: E402
 from progress.store import Store  # noqa: E402
 
 pytestmark = pytest.mark.rasa

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dojo.rasa_client import RasaClient
+from rasa_client import RasaClient
 from progress.store import Store
 
 pytestmark = pytest.mark.rasa

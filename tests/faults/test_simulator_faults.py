@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from dojo.errors import SimulatorUnavailable
-from dojo.rasa_client import RasaClient
+from foundation.errors import SimulatorUnavailable
+from rasa_client import RasaClient
 from progress.store import Store
 
 pytestmark = pytest.mark.rasa

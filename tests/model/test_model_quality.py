@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from dojo.paths import REPO_ROOT
-from dojo.services import QUIET_ENV, latest_model
-from dojo.settings import Settings
+from foundation.paths import REPO_ROOT
+from dojo.servers import QUIET_ENV, latest_model
+from foundation.settings import Settings
 
 pytestmark = pytest.mark.rasa
 ENV = dict(os.environ, **QUIET_ENV)

@@ -9,7 +9,7 @@ import pytest
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
-from dojo.paths import CERTIFICATION_POLICY  # noqa: E402
+from foundation.paths import certification_policy  # noqa: E402
 from progress.certification import load_policy  # noqa: E402
 from progress.store import Store  # noqa: E402
 from progress_fixtures import SCENARIOS, Clock  # noqa: E402
@@ -22,7 +22,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def policy():
-    return load_policy(CERTIFICATION_POLICY)
+    return load_policy(certification_policy())
 
 
 @pytest.fixture

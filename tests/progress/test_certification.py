@@ -23,7 +23,8 @@ def test_level_one_is_granted_by_the_last_missing_persona_and_not_before(store, 
         assert store.current_level("li") == 0
     left = store.certification_status("li")
     assert [(r.persona, r.have) for r in left.missing] == [("evasive", 0)]
-    assert "evasive" in left.what_is_left("en")[1] and "还需 1 次" in left.what_is_left("zh")[1]
+    # What is left names the persona by its label, the way trainees know it.
+    assert "Evasive" in left.what_is_left("en")[1] and "躲闪拖延型：还需 1 次" in left.what_is_left("zh")[1]
 
     change = _exam(store, clock, 9, "evasive")["certification_change"]
     assert (change["from_level"], change["to_level"], change["granted_levels"]) == (0, 1, [1])
@@ -125,7 +126,7 @@ def test_a_broken_policy_does_not_lose_the_exam(db_path, clock, tmp_path, monkey
 
     broken = tmp_path / "certification.yml"
     broken.write_text("levels: nope\n")
-    monkeypatch.setattr("dojo.paths.CERTIFICATION_POLICY", broken)
+    monkeypatch.setattr("foundation.paths.certification_policy", lambda: broken)
     with Store.open(db_path, clock=clock) as store:
         result = play(store, clock, "s1", "li", "hostile_cn", mode="exam")
         assert "levels" in result["certification_error"] and result["certification_change"] is None
@@ -135,7 +136,6 @@ def test_a_broken_policy_does_not_lose_the_exam(db_path, clock, tmp_path, monkey
 GOOD_LEVEL = """\
 levels:
   - level: 1
-    name: {zh: 一级, en: Level 1}
     window_days: 30
     min_scores: {overall: 75}
 """
@@ -146,14 +146,16 @@ levels:
     ("levels: [\n", 2, None),
     ("other: 1\n", 1, "levels"),
     ("levels: []\n", 1, "levels"),
-    (GOOD_LEVEL.replace("overall: 75", "overall: 175"), 5, "levels[0].min_scores.overall"),
-    (GOOD_LEVEL.replace("overall: 75", "kindness: 75"), 5, "levels[0].min_scores.kindness"),
-    (GOOD_LEVEL.replace("window_days: 30", "window_days: soon"), 4, "levels[0].window_days"),
-    (GOOD_LEVEL.replace("en: Level 1", "fr: Niveau 1"), 3, "levels[0].name.en"),
-    (GOOD_LEVEL + "    personas: [hostile, grumpy]\n", 6, "levels[0].personas"),
-    (GOOD_LEVEL + "    languages: [zh, fr]\n", 6, "levels[0].languages"),
-    (GOOD_LEVEL + "    mode: drill\n", 6, "levels[0].mode"),
-    (GOOD_LEVEL + "    colour: red\n", 6, "levels[0].colour"),
+    (GOOD_LEVEL.replace("overall: 75", "overall: 175"), 4, "levels[0].min_scores.overall"),
+    (GOOD_LEVEL.replace("overall: 75", "kindness: 75"), 4, "levels[0].min_scores.kindness"),
+    (GOOD_LEVEL.replace("window_days: 30", "window_days: soon"), 3, "levels[0].window_days"),
+    # A level's name is a label: it lives in data/i18n/labels.yml, never in the policy.
+    (GOOD_LEVEL + "    name: {zh: 一级, en: Level 1}\n", 5, "levels[0].name"),
+    (GOOD_LEVEL.replace("level: 1", "level: 9"), 2, "levels[0].level"),
+    (GOOD_LEVEL + "    personas: [hostile, grumpy]\n", 5, "levels[0].personas"),
+    (GOOD_LEVEL + "    languages: [zh, fr]\n", 5, "levels[0].languages"),
+    (GOOD_LEVEL + "    mode: drill\n", 5, "levels[0].mode"),
+    (GOOD_LEVEL + "    colour: red\n", 5, "levels[0].colour"),
     (GOOD_LEVEL.replace("level: 1", "level: 2"), 2, "levels"),
     (GOOD_LEVEL.replace("    window_days: 30\n", ""), 2, "levels[0].window_days"),
 ])

@@ -21,7 +21,7 @@ from progress_fixtures import SCENARIOS, play, report, violation
 def cli(db_path, store, clock, monkeypatch):
     """Run `dojo …` in-process against the test's file, the test's scenarios standing in for the catalogue."""
     monkeypatch.setenv("DOJO_DB", str(db_path))
-    monkeypatch.setattr("progress.cli_support.sync_catalog", lambda opened: opened.sync_scenarios(SCENARIOS))
+    monkeypatch.setattr("dojo.store_cli.sync_catalog", lambda opened: opened.sync_scenarios(SCENARIOS))
     store.ensure_user("boss", "Boss", role="lead")
     store.ensure_user("coach", "Coach", role="trainer")
     store.ensure_user("li", "李雷")
@@ -157,12 +157,12 @@ def test_a_newer_database(cli, db_path):
 
 def test_a_malformed_policy(cli, tmp_path, monkeypatch):
     broken = tmp_path / "certification.yml"
-    broken.write_text("levels:\n  - level: 1\n    name: {zh: 一级, en: One}\n    window_days: 30\n"
+    broken.write_text("levels:\n  - level: 1\n    window_days: 30\n"
                       "    min_scores: {overall: high}\n", encoding="utf-8")
-    monkeypatch.setattr("dojo.paths.CERTIFICATION_POLICY", broken)
+    monkeypatch.setattr("foundation.paths.certification_policy", lambda: broken)
     result = cli("certify", "status", "li")
     assert result.exit_code == 2
-    assert f"{broken}:5: levels[0].min_scores.overall" in result.stderr
+    assert f"{broken}:4: levels[0].min_scores.overall" in result.stderr
 
 
 def test_reports_show_a_silent_session_as_abandoned(cli, store):

@@ -133,7 +133,7 @@ def test_malformed_authorization_headers_are_refused():
 
 
 def test_a_missing_database_is_a_clear_error(tmp_path):
-    from dojo.errors import DojoError
+    from foundation.errors import DojoError
 
     with pytest.raises(DojoError, match="no progress store"):
         dashboard.build_app(tmp_path / "absent.db")

@@ -6,7 +6,7 @@ import pytest
 import typer
 
 from dojo.cli import app
-from dojo.paths import REPO_ROOT
+from foundation.paths import REPO_ROOT
 from progress import dashboard
 
 DOC = (REPO_ROOT / "docs" / "progress.md").read_text(encoding="utf-8")

@@ -8,7 +8,8 @@ from statistics import mean
 
 import pytest
 
-from progress import render, reports
+from dojo import report_render as render
+from progress import reports
 from progress.errors import UnknownScenario, UnknownSession, UnknownTrainee
 from progress_fixtures import play, report, violation
 
@@ -55,7 +56,7 @@ def test_trainee_report_matches_the_rows(team):
     assert {r["category"]: r["violations"] for r in result.table("violations").rows} == \
         {"harassment": 1, "false_legal_threat": 1}
     assert summary["level_held"] == 0 and summary["next_level"] == 1
-    assert any("evasive" in line for line in summary["what_is_left_en"])
+    assert any("Evasive" in line for line in summary["what_is_left_en"])
 
 
 def test_team_report_matches_the_rows(team):
@@ -133,7 +134,7 @@ def test_transcript_puts_findings_beside_their_turn(team):
 
     console = Console(width=200, record=True)
     console.print(render.transcript_rich(data))
-    assert "critical false_legal_threat" in console.export_text()
+    assert "critical false or improper legal threat / 虚假或不当的法律威胁 (cn.false_legal_threat)" in console.export_text()
 
 
 def test_a_report_reads_as_a_mapping_of_its_tables(team):

@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from dojo.paths import PERSONAS_DIR, SCENARIOS_DIR
-from simulator.catalog import DEFAULT_SCENARIO_ID, PERSONA_IDS, load_catalog, load_personas, load_scenarios
+from foundation.paths import personas_dir, scenarios_dir
+from foundation.vocab import PERSONAS as PERSONA_IDS
+from simulator.catalog import DEFAULT_SCENARIO_ID, load_catalog, load_personas, load_scenarios
 from simulator.errors import CatalogError
+
+PERSONAS_DIR, SCENARIOS_DIR = personas_dir(), scenarios_dir()
 
 BASE_SCENARIO = SCENARIOS_DIR / "wbb-m1-layoff.yml"
 

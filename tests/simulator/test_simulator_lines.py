@@ -4,7 +4,8 @@ import string
 
 import pytest
 
-from simulator.catalog import PERSONA_IDS, load_catalog
+from foundation.vocab import PERSONAS as PERSONA_IDS
+from simulator.catalog import load_catalog
 from simulator.engine import _capitalise_sentences
 from simulator.fields import LANGUAGES
 from simulator.lines import MIN_VARIANTS, SITUATIONS

@@ -1,4 +1,4 @@
-"""Process-wide services of the action server, built on first use rather than at import time.
+"""The action server's process-wide resources (settings, catalogue, store), built on first use rather than at import time.
 
 Building them lazily keeps importing the package cheap (rasa_sdk imports every module) and lets
 tests point `DOJO_DB` at their own file before the first action runs.
@@ -8,10 +8,9 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-from dojo.catalog_access import scenario_rows
-from dojo.settings import Settings
+from foundation.settings import Settings
 from progress.store import Store
-from simulator.catalog import load_catalog
+from simulator.catalog import load_catalog, scenario_rows
 
 _store_lock = threading.Lock()
 _store = None

@@ -1,18 +1,22 @@
-"""Turning reports into text: rich tables for people, CSV for spreadsheets, JSON for programs."""
-from __future__ import annotations
+"""Reports as rich tables for people in a terminal (`dojo report`, `dojo trainer transcript`, …).
 
-import csv
-import io
-import json
-from typing import Optional
+The numbers come from `progress.reports`, which also writes CSV and JSON; here ids a person reads
+(violation categories, outcomes, personas) are shown with their labels from data/i18n/labels.yml.
+"""
+from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from progress.reports import Report
+from foundation.labels import bilingual
+from progress.reports import Report, as_csv, as_json
+
+__all__ = ["as_csv", "as_json", "as_rich", "cell", "labelled_cell", "print_rich", "transcript_rich"]
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow"}
+# Report columns that hold a fixed id, and the kind of label that id has.
+LABELLED_COLUMNS = {"category": "categories", "outcome": "outcomes", "persona": "personas"}
 
 
 def cell(value) -> str:
@@ -25,6 +29,14 @@ def cell(value) -> str:
     return str(value)
 
 
+def labelled_cell(column: str, value) -> str:
+    """A cell as a person reads it: a category, outcome or persona id becomes `English / 中文`."""
+    kind = LABELLED_COLUMNS.get(column)
+    if kind is None or not isinstance(value, str) or not value:
+        return cell(value)
+    return bilingual(kind, value)
+
+
 def as_rich(report: Report) -> Group:
     """Summary as a two-column table, then each table with its bilingual title."""
     parts = []
@@ -34,43 +46,32 @@ def as_rich(report: Report) -> Group:
     for key, value in report.summary.items():
         if isinstance(value, list):
             value = "\n".join(cell(v) for v in value)
-        summary.add_row(key, cell(value))
+        summary.add_row(key, labelled_cell(key, value))
     parts.append(summary)
     for table in report.tables:
         rich_table = RichTable(title=f"{table.title_en} / {table.title_zh}", title_justify="left")
         for column in table.columns:
             rich_table.add_column(column, overflow="fold")
         for row in table.rows:
-            rich_table.add_row(*(cell(row.get(column)) for column in table.columns))
+            rich_table.add_row(*(labelled_cell(column, row.get(column)) for column in table.columns))
         if not table.rows:
             rich_table.caption = "(none / 无)"
         parts.append(rich_table)
     return Group(*parts)
 
 
-def as_csv(report: Report, table_name: Optional[str] = None) -> str:
-    """One table (the report's first unless named) as CSV with a header row."""
-    table = report.table(table_name) if table_name else report.tables[0]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(table.columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in table.rows:
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
-    return buffer.getvalue()
-
-
-def as_json(data) -> str:
-    payload = data.to_dict() if hasattr(data, "to_dict") else data
-    return json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+def _finding(violation: dict) -> str:
+    return f"{violation['severity'] or '?'} {bilingual('categories', violation['category'])} ({violation['rule'] or ''})"
 
 
 def transcript_rich(transcript: dict) -> Group:
     """Each turn: what the trainee said, its findings, what the debtor answered."""
     session = transcript["session"]
+    outcome = bilingual("outcomes", session["outcome"]) if session["outcome"] else cell(None)
     head = Text.assemble(
         (f"Session {session['id']} / 会话\n", "bold"),
         f"trainee {session['trainee_id']} · scenario {session['scenario_id']} · {session['lang']} · "
-        f"{session['mode']} · {session['status']} · outcome {cell(session['outcome'])} · "
+        f"{session['mode']} · {session['status']} · outcome {outcome} · "
         f"overall {cell(session['overall'])}",
     )
     parts = [head]
@@ -83,8 +84,7 @@ def transcript_rich(transcript: dict) -> Group:
     for turn in transcript["turns"]:
         findings = Text()
         for violation in turn["violations"]:
-            findings.append(f"{violation['severity'] or '?'} {violation['category']} ({violation['rule'] or ''})\n",
-                            style=SEVERITY_STYLE.get(violation["severity"], ""))
+            findings.append(_finding(violation) + "\n", style=SEVERITY_STYLE.get(violation["severity"], ""))
         if turn["overall"] is not None:
             findings.append(f"score {turn['overall']:g}")
         intent = f"\n[{turn['intent']}]" if turn["intent"] else ""
@@ -93,8 +93,7 @@ def transcript_rich(transcript: dict) -> Group:
     if transcript["session_violations"]:
         lines = Text("Session-level findings / 整体问题:\n", style="bold")
         for violation in transcript["session_violations"]:
-            lines.append(f"  {violation['severity'] or '?'} {violation['category']} ({violation['rule'] or ''})\n",
-                         style=SEVERITY_STYLE.get(violation["severity"], ""))
+            lines.append(f"  {_finding(violation)}\n", style=SEVERITY_STYLE.get(violation["severity"], ""))
         parts.append(lines)
     return Group(*parts)
 

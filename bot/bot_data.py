@@ -14,7 +14,7 @@ from typing import Any, Deque, Dict, Mapping, Optional, Set
 from telegram.ext import ContextTypes
 
 from bot.pending import PendingMessages
-from dojo.settings import Settings
+from foundation.settings import Settings
 
 SERVICES_KEY = "services"
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Mapping, MutableMapping, Optional, Tuple
 
-from dojo.paths import REPO_ROOT, VAR_DIR
+from foundation.paths import DATA_DIR_VARIABLE, REPO_ROOT, VAR_DIR
 
 # name -> (default, one-line meaning); the README table is checked against this.
 ENVIRONMENT = {
     "DOJO_DB": ("var/dojo.db", "SQLite file of the progress store"),
-    "DOJO_DATA_DIR": ("data", "folder of personas, scenarios, rule packs and the certification policy"),
+    "DOJO_DATA_DIR": ("data", "folder of personas, scenarios, rule packs, the certification policy, labels and bot strings"),
     "DOJO_RASA_URL": ("", "URL of a running Rasa server; empty: `dojo practice` starts its own"),
     "DOJO_RASA_PORT": ("5005", "port `dojo run` binds the Rasa server to"),
     "DOJO_ACTIONS_PORT": ("5055", "port `dojo run` binds the action server to"),
@@ -58,6 +58,7 @@ class Settings:
     """Everything a dojo process needs to know about its surroundings."""
 
     db_path: Path = VAR_DIR / "dojo.db"
+    data_dir: Path = REPO_ROOT / "data"
     rasa_url: str = ""
     rasa_port: int = 5005
     actions_port: int = 5055
@@ -80,6 +81,7 @@ class Settings:
         merged.update({k: v for k, v in (os.environ if environ is None else environ).items() if k in ENVIRONMENT})
         return cls(
             db_path=_path(merged["DOJO_DB"]),
+            data_dir=_path(merged["DOJO_DATA_DIR"]).resolve(),
             rasa_url=merged["DOJO_RASA_URL"].rstrip("/"),
             rasa_port=int(merged["DOJO_RASA_PORT"]),
             actions_port=int(merged["DOJO_ACTIONS_PORT"]),
@@ -97,3 +99,13 @@ class Settings:
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+    def export_data_dir(self, environ: Optional[MutableMapping[str, str]] = None) -> None:
+        """Make the data folder these settings name the one every reader uses.
+
+        Readers ask `foundation.paths.data_dir()`, which looks at the environment only; a folder named
+        in `.env` reaches them (and the servers this process starts) once it is exported here.
+        """
+        target = os.environ if environ is None else environ
+        if target.get(DATA_DIR_VARIABLE) != str(self.data_dir) and self.data_dir != (REPO_ROOT / "data").resolve():
+            target[DATA_DIR_VARIABLE] = str(self.data_dir)

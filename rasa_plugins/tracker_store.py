@@ -12,7 +12,7 @@ SQLite, so conversations survive it exactly as before.
 One Rasa process owns the tracker database, as Rasa's in-memory lock store already requires; a
 second process writing the same conversations would not be seen by this one's cache.
 
-endpoints.yml: `tracker_store: {type: dojo.tracker_store.CachedSQLTrackerStore, dialect: sqlite,
+endpoints.yml: `tracker_store: {type: rasa_plugins.tracker_store.CachedSQLTrackerStore, dialect: sqlite,
 db: ..., cache_size: 1000}`.
 """
 from __future__ import annotations

@@ -19,8 +19,8 @@ from typing import Dict, Iterator, List, Optional
 import httpx
 
 from dojo.errors import ModelMissingError, ServiceStartError
-from dojo.paths import REPO_ROOT
-from dojo.settings import Settings
+from foundation.paths import REPO_ROOT
+from foundation.settings import Settings
 
 QUIET_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",

@@ -1,4 +1,4 @@
-"""What the progress commands (`dojo report|trainer|certify|trainee|dashboard`) share: opening the
+"""What the progress-store commands (`dojo report|trainer|certify|trainee|dashboard`) share: opening the
 store from the settings, keeping its scenario rows in step with data/scenarios/, turning user errors
 into one clear line and a non-zero exit, and printing in the format asked for."""
 from __future__ import annotations
@@ -9,7 +9,10 @@ from typing import Iterator, Optional
 
 import typer
 
-from dojo.errors import DojoError
+from foundation.errors import DataFileError, DojoError
+from foundation.settings import Settings
+from progress.store import ABANDONED_AFTER_MINUTES, Store
+from simulator.catalog import load_catalog, scenario_rows
 
 EXIT_USER_ERROR = 2
 
@@ -32,22 +35,22 @@ def sync_catalog(store) -> None:
     """Bring the store's scenario rows up to date; a broken catalogue is a warning here, because
     reports and transcripts of past sessions must stay readable while scenario YAML is being fixed."""
     try:
-        from dojo.catalog_access import scenario_rows
-        from simulator.catalog import load_catalog
-
         store.sync_scenarios(scenario_rows(load_catalog().scenarios))
-    except DojoError:
-        raise
+    except DojoError as exc:
+        if not isinstance(exc, DataFileError):  # the store itself failing is the user's to hear about
+            raise
+        _not_synced(exc)
     except Exception as exc:  # CatalogError and friends: the scenario YAML is someone else's to fix
-        typer.secho(f"warning: scenarios not synced ({exc})", fg=typer.colors.YELLOW, err=True)
+        _not_synced(exc)
+
+
+def _not_synced(exc: Exception) -> None:
+    typer.secho(f"warning: scenarios not synced ({exc})", fg=typer.colors.YELLOW, err=True)
 
 
 def open_store(sync: bool = True, db: Optional[str] = None):
     """The store named by DOJO_DB (or `db`), scenarios synced unless `sync` is False, and sessions
     left silent past ABANDONED_AFTER_MINUTES marked abandoned so reports show them as such."""
-    from dojo.settings import Settings
-    from progress.store import ABANDONED_AFTER_MINUTES, Store
-
     path = db or Settings.from_env().db_path
     store = Store.open(path)
     try:
