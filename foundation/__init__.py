@@ -1,0 +1,1 @@
+"""The ground floor: what every other CollectorDojo package needs, importing none of them."""
