@@ -45,7 +45,7 @@ async def team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if funnel:
         text += "\n" + render.table(FUNNEL_HEADERS[caller.lang], funnel)
     await send_html(context.bot, caller.chat_id, text)
-    await optional_call(context.bot.send_photo(caller.chat_id, photo=team_funnel_png(svc.store),
+    await optional_call(context.bot.send_photo(caller.chat_id, photo=team_funnel_png(svc.store, caller.lang),
                                                caption=t("team.chart_caption", caller.lang)), "sendPhoto(team)")
 
 

@@ -133,7 +133,7 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_html(context.bot, caller.chat_id, progress_text(svc, trainee_id, name, caller.lang))
     if any(s.get("overall") is not None for s in svc.store.sessions_for(trainee_id, limit=1000)):
         await optional_call(
-            context.bot.send_photo(caller.chat_id, photo=trainee_scores_png(svc.store, trainee_id),
+            context.bot.send_photo(caller.chat_id, photo=trainee_scores_png(svc.store, trainee_id, caller.lang),
                                    caption=t("progress.chart_caption", caller.lang)),
             "sendPhoto(progress)")
 

@@ -64,3 +64,66 @@ def test_labels_fall_back_to_english_without_a_cjk_font(monkeypatch):
     assert charts.label("Certification funnel", "认证漏斗") == "Certification funnel"
     monkeypatch.setattr(charts, "cjk_font", lambda: "Noto Sans CJK SC")
     assert charts.label("Certification funnel", "认证漏斗") == "Certification funnel / 认证漏斗"
+
+
+def _drawn_texts(monkeypatch) -> list:
+    """Every string the charts draw, caught on its way into matplotlib."""
+    from matplotlib.text import Text
+
+    drawn = []
+    original = Text.set_text
+
+    def spy(self, value):
+        drawn.append(str(value))
+        return original(self, value)
+
+    monkeypatch.setattr(Text, "set_text", spy)
+    return drawn
+
+
+@pytest.mark.parametrize("draw", [
+    lambda s: charts.trainee_scores_png(s, "li", lang="zh"),
+    lambda s: charts.team_funnel_png(s, lang="zh"),
+    lambda s: charts.violations_over_time_png(s, lang="zh"),
+])
+def test_a_chinese_chart_has_every_glyph(history, draw, monkeypatch):
+    """With a CJK font installed (CI installs fonts-noto-cjk), a zh chart is Chinese and no glyph is missing."""
+    import warnings
+
+    if charts.cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk); .ci/run installs one")
+    drawn = _drawn_texts(monkeypatch)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = draw(history)
+    assert png.startswith(PNG_MAGIC)
+    missing = [str(w.message) for w in caught if "missing from current font" in str(w.message)]
+    assert missing == [], missing
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in "".join(drawn)), "the zh chart drew no Chinese"
+
+
+def test_the_zh_legend_uses_the_labels_file(history, monkeypatch):
+    from foundation.labels import label
+
+    if charts.cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    drawn = _drawn_texts(monkeypatch)
+    charts.trainee_scores_png(history, "li", lang="zh")
+    charts.violations_over_time_png(history, lang="zh")
+    assert label("dimensions", "nvc", "zh") in drawn and label("categories", "harassment", "zh") in drawn
+
+
+def test_without_a_cjk_font_charts_are_english_with_one_warning(history, monkeypatch, caplog):
+    monkeypatch.setattr(charts, "_installed_cjk_family", lambda: None)
+    monkeypatch.setattr(charts.font_manager, "findSystemFonts", lambda *a, **k: [])
+    charts.cjk_font.cache_clear()
+    try:
+        drawn = _drawn_texts(monkeypatch)
+        with caplog.at_level("WARNING", logger="progress.charts"):
+            charts.trainee_scores_png(history, "li", lang="zh")
+            charts.violations_over_time_png(history, lang="zh")
+        warnings = [r for r in caplog.records if r.name == "progress.charts" and r.levelname == "WARNING"]
+        assert len(warnings) == 1 and "fonts-noto-cjk" in warnings[0].getMessage()
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in "".join(drawn)), "Chinese drawn without a font"
+    finally:
+        charts.cjk_font.cache_clear()
