@@ -26,6 +26,8 @@ KINDS: Mapping[str, Optional[Tuple[str, ...]]] = {
     "levels": None,
     "stages": vocab.STAGES,
     "feelings": vocab.FEELINGS,
+    "nvc_parts": vocab.NVC_PARTS,
+    "weak_points": vocab.WEAK_POINTS,
 }
 
 LabelId = Union[str, int]

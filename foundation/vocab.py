@@ -32,5 +32,10 @@ PERSONAS = ("willing_but_broke", "able_but_unwilling", "hostile", "evasive")
 # The debtor's stage in the call, and the three feelings the simulator tracks (0–1).
 STAGES = ("opening", "verification", "negotiation", "commitment", "closed")
 FEELINGS = ("anger", "trust", "willingness")
+# The four parts of nonviolent communication the scorer looks for in every reply.
+NVC_PARTS = ("observation", "feeling", "need", "request")
+# Weak points besides the violation categories: a missing NVC part, escalating tone, and the
+# session check that a concrete commitment (amount and date) was secured. Drills aim at these too.
+WEAK_POINTS = tuple(f"nvc.{part}" for part in NVC_PARTS) + ("deescalation", "commitment")
 # The four scores every turn and session carries.
 DIMENSIONS = ("overall", "compliance", "nvc", "deescalation")

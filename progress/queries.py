@@ -203,3 +203,115 @@ select
   (select count(*) from assignments where status = 'assigned' and due < :today) as overdue_assignments
 from sessions
 """
+
+# -- issue 15: weak points, lift, proficiency, drills ------------------------------------------
+# docs/progress.md ("Weak points and drills", "Progress at a glance") explains every weight here.
+
+# Each session's weight halves every :half_life days of age (measured from its start to :now).
+# A session's evidence per weak point: its violations of a category, by severity (critical 3,
+# major 2, minor 1); 1 for each NVC part that none of its turns had; twice the share of its turns
+# whose tone escalated; 1 when a completed session secured no concrete commitment. A trainee's score
+# per weak point is the recency-weighted mean of that evidence over all their sessions with a turn.
+WEAK_POINTS = """
+with s as (
+  select id, trainee_id, status, report,
+         pow(0.5, max(0.0, julianday(:now) - julianday(started_at)) / :half_life) as w
+  from sessions
+  where (:trainee = '' or trainee_id = :trainee) and status in ('completed', 'abandoned') and turn_count > 0
+),
+totals as (select trainee_id, sum(w) as w, count(*) as sessions from s group by trainee_id),
+turn_parts as (
+  select t.session_id,
+         max(coalesce(json_extract(t.findings, '$.nvc.observation'), 0)) as observation,
+         max(coalesce(json_extract(t.findings, '$.nvc.feeling'), 0)) as feeling,
+         max(coalesce(json_extract(t.findings, '$.nvc.need'), 0)) as need,
+         max(coalesce(json_extract(t.findings, '$.nvc.request'), 0)) as request,
+         avg(coalesce(json_extract(t.findings, '$.deescalation.polarity'), 0) < 0) as escalating
+  from turns t join s on s.id = t.session_id
+  group by t.session_id
+),
+evidence as (
+  select v.session_id, v.category as weak_point,
+         sum(case v.severity when 'critical' then 3 when 'major' then 2 else 1 end) as amount
+  from violations v join s on s.id = v.session_id
+  group by v.session_id, v.category
+  union all select session_id, 'nvc.observation', 1 - observation from turn_parts
+  union all select session_id, 'nvc.feeling', 1 - feeling from turn_parts
+  union all select session_id, 'nvc.need', 1 - need from turn_parts
+  union all select session_id, 'nvc.request', 1 - request from turn_parts
+  union all select session_id, 'deescalation', 2.0 * escalating from turn_parts
+  union all select id, 'commitment', 1 from s
+    where status = 'completed' and json_extract(report, '$.commitment_secured') = 0
+)
+select s.trainee_id as trainee, e.weak_point as weak_point,
+       round(sum(s.w * e.amount) / totals.w, 3) as score,
+       count(*) as sessions_with_it,
+       totals.sessions as sessions
+from evidence e
+join s on s.id = e.session_id
+join totals on totals.trainee_id = s.trainee_id
+where e.amount > 0
+group by s.trainee_id, e.weak_point
+order by trainee, score desc, weak_point
+"""
+
+# First, best and latest overall per trainee and scenario, and the lift (best − first). Every
+# completed session counts here; only exams count toward certification, so the best exam is apart.
+SCENARIO_LIFT = """
+with done as (
+  select trainee_id, scenario_id, mode, overall, passed,
+         row_number() over (partition by trainee_id, scenario_id order by ended_at, id) as nth,
+         row_number() over (partition by trainee_id, scenario_id order by ended_at desc, id desc) as nth_last
+  from sessions
+  where status = 'completed' and overall is not null and (:trainee = '' or trainee_id = :trainee)
+)
+select trainee_id as trainee, scenario_id as scenario, count(*) as attempts,
+       max(case when nth = 1 then overall end) as first,
+       max(overall) as best,
+       max(case when nth_last = 1 then overall end) as latest,
+       round(max(overall) - max(case when nth = 1 then overall end), 1) as lift,
+       coalesce(sum(mode = 'exam'), 0) as exams,
+       max(case when mode = 'exam' then overall end) as best_exam,
+       coalesce(sum(mode = 'exam' and passed = 1), 0) as exams_passed
+from done
+group by trainee_id, scenario_id
+order by trainee_id, scenario_id
+"""
+
+# Proficiency per dimension: the mean score of completed sessions, each weighted 0.5^(age/:half_life),
+# shown (not null) only once a trainee has :min_sessions completed sessions.
+PROFICIENCY = """
+with s as (
+  select trainee_id, overall, compliance, nvc, deescalation,
+         pow(0.5, max(0.0, julianday(:now) - julianday(ended_at)) / :half_life) as w
+  from sessions
+  where status = 'completed' and overall is not null and ended_at is not null
+    and (:trainee = '' or trainee_id = :trainee)
+)
+select trainee_id as trainee, count(*) as sessions,
+       case when count(*) >= :min_sessions then round(sum(w * overall) / sum(w), 1) end as overall,
+       case when count(*) >= :min_sessions then round(sum(w * compliance) / sum(w), 1) end as compliance,
+       case when count(*) >= :min_sessions then round(sum(w * nvc) / sum(w), 1) end as nvc,
+       case when count(*) >= :min_sessions then round(sum(w * deescalation) / sum(w), 1) end as deescalation
+from s
+group by trainee_id
+order by trainee_id
+"""
+
+DRILL_SETS = """
+select d.id as drill_set, d.started_at as started, d.lang as lang, d.source as source, d.focus as focus,
+       d.status as status, d.items as items, d.passed as passed, d.avg_overall as avg_overall
+from drill_sets d
+where (:trainee = '' or d.trainee_id = :trainee)
+order by d.started_at desc, d.id desc
+limit :limit
+"""
+
+DRILL_TOPICS = """
+select a.topic as topic, count(*) as attempts, coalesce(sum(a.passed), 0) as passed,
+       round(100.0 * sum(a.passed) / count(*), 1) as pass_rate, max(a.at) as last_drilled
+from drill_attempts a join drill_sets d on d.id = a.drill_set_id
+where (:trainee = '' or d.trainee_id = :trainee) and a.rewrite is not null
+group by a.topic
+order by pass_rate, topic
+"""

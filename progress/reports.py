@@ -16,6 +16,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from progress import queries
 from progress.errors import UnknownScenario, UnknownTrainee
+from progress.store_drills import HALF_LIFE_DAYS, MIN_SESSIONS_FOR_PROFICIENCY
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _columns_of(store, sql: str, params: dict) -> Tuple[str, ...]:
 
 
 def _params(store, **values) -> dict:
-    base = {"trainee": "", "scenario": "", "today": store.today().isoformat(), "limit": -1}
+    base = {"trainee": "", "scenario": "", "today": store.today().isoformat(), "limit": -1, "now": store.now(),
+            "half_life": HALF_LIFE_DAYS, "min_sessions": MIN_SESSIONS_FOR_PROFICIENCY}
     base.update(values)
     return base
 
@@ -108,6 +110,12 @@ def trainee_report(store, trainee_id: str, session_limit: int = 50) -> Report:
             _table(store, "sessions", "Sessions (newest first)", "练习记录（最新在前）", queries.TRAINEE_PROGRESS, params),
             _table(store, "violations", "Violations by category", "违规分类", queries.VIOLATIONS_BY_CATEGORY, params),
             _table(store, "assignments", "Assignments", "任务", queries.ASSIGNMENT_STATUS, params),
+            _table(store, "lift", "First, best, latest and lift per scenario", "各场景首次、最佳、最近成绩与提升",
+                   queries.SCENARIO_LIFT, params),
+            _table(store, "proficiency", "Proficiency (30-day half-life, from 3 sessions)", "能力值（30天半衰期，满3次显示）",
+                   queries.PROFICIENCY, params),
+            _table(store, "weak_points", "Weak points (worst first)", "弱项（最弱在前）", queries.WEAK_POINTS, params),
+            _table(store, "drills", "Drill sets", "专项练习", queries.DRILL_SETS, params),
         ),
     )
 
@@ -123,6 +131,8 @@ def team_report(store) -> Report:
             _table(store, "funnel", "Certification funnel", "认证漏斗", queries.CERTIFICATION_FUNNEL, params),
             _table(store, "violations", "Violations by category", "违规分类", queries.VIOLATIONS_BY_CATEGORY, params),
             _table(store, "overdue", "Overdue assignments", "逾期任务", queries.OVERDUE_ASSIGNMENTS, params),
+            _table(store, "proficiency", "Proficiency (30-day half-life, from 3 sessions)", "能力值（30天半衰期，满3次显示）",
+                   queries.PROFICIENCY, params),
         ),
     )
 

@@ -120,6 +120,34 @@ def m006_message_keys(db: Database) -> None:
     db["pending_messages"].add_column("message_key", str)
 
 
+@migrations(name="m008_drills")
+def m008_drills(db: Database) -> None:
+    """Drill sets and their graded rewrites (issue 15), and assignments that are drill sets.
+
+    Independent of m007 (disputes): it touches only its own tables and the assignments table, so
+    the two apply in either order. An assignment is a scenario or a drill set: `drill` holds the
+    topic (or `auto`) and `scenario_id` becomes optional for it.
+    """
+    db["drill_sets"].create(
+        {"id": str, "trainee_id": str, "lang": str, "channel": str, "source": str, "focus": str,
+         "assignment_id": int, "started_at": str, "ended_at": str, "status": str, "items": int,
+         "passed": int, "avg_overall": float},
+        pk="id", not_null={"trainee_id", "lang", "source", "started_at", "status"},
+        defaults={"items": 0, "passed": 0},
+        foreign_keys=[("trainee_id", "users", "id")],
+    )
+    db["drill_sets"].create_index(["trainee_id", "started_at"])
+    db["drill_attempts"].create(
+        {"drill_set_id": str, "position": int, "item_id": str, "topic": str, "at": str, "rewrite": str,
+         "passed": int, "flaw_fixed": int, "overall": float, "findings": str},
+        pk=("drill_set_id", "position"), not_null={"item_id", "topic", "at"},
+        foreign_keys=[("drill_set_id", "drill_sets", "id")],
+    )
+    db["drill_attempts"].create_index(["item_id"])
+    db["assignments"].add_column("drill", str)
+    db["assignments"].transform(not_null={"scenario_id": False})
+
+
 def known_migration_names() -> list:
     """Every migration this code knows, oldest first (all are pending on an empty database)."""
     return [m.name for m in migrations.pending(Database(memory=True))]

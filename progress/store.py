@@ -21,6 +21,7 @@ from progress.connection import configure, connect, migrate, translated_errors
 from progress.errors import InvalidInput, UnknownSession, UnknownUser
 from progress.store_assignments import AssignmentsMixin
 from progress.store_certifications import CertificationsMixin
+from progress.store_drills import DrillsMixin
 from progress.store_pending import PendingMixin
 from progress.store_privacy import PrivacyMixin
 
@@ -59,7 +60,7 @@ def _number(value) -> Optional[float]:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-class Store(AssignmentsMixin, CertificationsMixin, PendingMixin, PrivacyMixin):
+class Store(AssignmentsMixin, CertificationsMixin, DrillsMixin, PendingMixin, PrivacyMixin):
     """One SQLite file of users, scenarios, sessions, turns, violations, assignments, certifications,
     and trainee lines held while the simulator was down."""
 

@@ -9,6 +9,7 @@ import typer
 
 from dojo.catalog_access import load_catalog_or_fail
 from dojo.servers import QUIET_ENV
+from drills import DrillBankError, bank_problems, load_bank
 from foundation import paths
 from foundation.errors import DataFileError, DojoError
 from foundation.labels import load_labels
@@ -41,6 +42,7 @@ def validate_command(
     except PolicyError as exc:
         raise DojoError(f"broken certification policy: {exc}") from exc
     typer.echo("ok  certification policy")
+    _validate_drill_bank()
     if skip_rasa:
         return
     command = [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings", "--config", "config.yml",
@@ -49,6 +51,19 @@ def validate_command(
     if result.returncode != 0:
         raise DojoError("rasa data validate found problems:\n" + (result.stdout + result.stderr)[-4000:])
     typer.echo("ok  Rasa training data (rasa data validate --fail-on-warnings)")
+
+
+def _validate_drill_bank() -> None:
+    """The drill bank loads, and the scorer finds in every item exactly the flaw it claims (both languages)."""
+    try:
+        bank = load_bank()
+    except DrillBankError as exc:
+        raise DojoError(f"broken drill bank: {exc}") from exc
+    problems = bank_problems(bank)
+    if problems:
+        raise DojoError("the scorer disagrees with the drill bank / 评分器与练习题库不一致:\n" + "\n".join(problems))
+    items = sum(len(topic.items) for topic in bank.topics.values())
+    typer.echo(f"ok  drill bank: {len(bank.topics)} topics, {items} items, each flaw confirmed by the scorer in zh and en")
 
 
 def register(app: typer.Typer) -> None:
