@@ -26,7 +26,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from foundation.labels import label_or_id  # noqa: E402
-from foundation.vocab import DIMENSIONS  # noqa: E402
+from foundation.vocab import CATEGORIES, DIMENSIONS, NVC_PARTS, REPLY_CATEGORIES  # noqa: E402
 from progress import queries  # noqa: E402
 from progress.errors import UnknownTrainee  # noqa: E402
 from progress.reports import since_days  # noqa: E402
@@ -190,4 +190,73 @@ def violations_over_time_png(store, days: int = 90, lang: Optional[str] = None) 
         axes.legend(fontsize=7, ncol=3, loc="upper left")
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
         figure.autofmt_xdate()
+        return _png(figure)
+
+
+HEATMAP_MAX_TRAINEES = 60
+
+
+def team_heatmap_png(store, lang: Optional[str] = None, max_trainees: int = HEATMAP_MAX_TRAINEES) -> bytes:
+    """Trainees × violation categories and trainees × NVC parts, coloured by weak-point score (the
+    same recency- and severity-weighted numbers the drills use); the weakest trainees first."""
+    rows = store.weak_points()
+    scores: dict = {}
+    for row in rows:
+        scores.setdefault(row["trainee"], {})[row["weak_point"]] = row["score"]
+    categories = list(REPLY_CATEGORIES) + [c for c in CATEGORIES if c not in REPLY_CATEGORIES
+                                           and any(c in by_trainee for by_trainee in scores.values())]
+    parts = [f"nvc.{part}" for part in NVC_PARTS]
+    ranked = sorted(scores, key=lambda t: (-sum(scores[t].values()), t))
+    shown = ranked[:max_trainees]
+    height = max(4.0, 1.6 + 0.22 * len(shown))
+    family = cjk_font()
+    style = {"font.family": [family, "DejaVu Sans"]} if family else {"font.family": ["DejaVu Sans"]}
+    with plt.rc_context(style):
+        figure, (left, right) = plt.subplots(1, 2, figsize=(12, height), dpi=100,
+                                             gridspec_kw={"width_ratios": [len(categories), len(parts)]})
+        try:
+            title = text("Weak points by trainee", "学员弱项热力图", lang)
+            if len(ranked) > len(shown):
+                title += text(f" (weakest {len(shown)} of {len(ranked)})", f"（最弱 {len(shown)} / {len(ranked)} 人）", lang)
+            figure.suptitle(title)
+            if not shown:
+                _empty(left, "no sessions yet", "尚无练习记录", lang)
+                right.set_axis_off()
+                return _png(figure)
+            for axes, columns, kind, heading in (
+                (left, categories, "categories", text("violations (severity-weighted per session)", "违规（按严重度加权/每次）", lang)),
+                (right, parts, "nvc_parts", text("NVC part missing (share of sessions)", "缺少的非暴力沟通要素（占比）", lang)),
+            ):
+                grid = [[scores[t].get(column, 0.0) for column in columns] for t in shown]
+                image = axes.imshow(grid, aspect="auto", cmap="Reds", vmin=0,
+                                    vmax=max(1.0, max(max(r) for r in grid)) if kind == "categories" else 1.0)
+                axes.set_title(heading, fontsize=9)
+                axes.set_xticks(range(len(columns)))
+                names = [id_label(kind, c.split(".", 1)[-1], lang) for c in columns]
+                axes.set_xticklabels(names, rotation=40, ha="right", fontsize=7)
+                axes.set_yticks(range(len(shown)))
+                axes.set_yticklabels(shown if axes is left else [], fontsize=6)
+                figure.colorbar(image, ax=axes, fraction=0.05)
+            return _png(figure)
+        finally:
+            plt.close(figure)
+
+
+def time_to_certify_png(store, lang: Optional[str] = None) -> bytes:
+    """Average days from a trainee's first session to certification, per cohort (month they started)."""
+    rows = store.query(queries.TIME_TO_CERTIFY)
+    with _chart() as (figure, axes):
+        axes.set_title(text("Time to certify by cohort", "各期学员取得认证所需天数", lang))
+        if not rows:
+            _empty(axes, "no sessions yet", "尚无练习记录", lang)
+            return _png(figure)
+        cohorts = [row["cohort"] for row in rows]
+        days = [row["avg_days"] or 0 for row in rows]
+        bars = axes.bar(cohorts, days, color="#4c72b0")
+        for bar, row in zip(bars, rows):
+            axes.text(bar.get_x() + bar.get_width() / 2, bar.get_height(),
+                      f"{row['certified']}/{row['trainees']}", ha="center", va="bottom", fontsize=8)
+        axes.set_xlabel(text("cohort (month of first session); bars: certified/trainees",
+                             "入训月份；柱上数字：已认证/人数", lang))
+        axes.set_ylabel(text("average days to certify", "平均认证天数", lang))
         return _png(figure)

@@ -214,32 +214,23 @@ from sessions
 # per weak point is the recency-weighted mean of that evidence over all their sessions with a turn.
 WEAK_POINTS = """
 with s as (
-  select id, trainee_id, status, report,
+  select id, trainee_id, status, report, turn_count, turns_with_observation, turns_with_feeling, turns_with_need,
+         turns_with_request, escalating_turns,
          pow(0.5, max(0.0, julianday(:now) - julianday(started_at)) / :half_life) as w
   from sessions
   where (:trainee = '' or trainee_id = :trainee) and status in ('completed', 'abandoned') and turn_count > 0
 ),
 totals as (select trainee_id, sum(w) as w, count(*) as sessions from s group by trainee_id),
-turn_parts as (
-  select t.session_id,
-         max(coalesce(json_extract(t.findings, '$.nvc.observation'), 0)) as observation,
-         max(coalesce(json_extract(t.findings, '$.nvc.feeling'), 0)) as feeling,
-         max(coalesce(json_extract(t.findings, '$.nvc.need'), 0)) as need,
-         max(coalesce(json_extract(t.findings, '$.nvc.request'), 0)) as request,
-         avg(coalesce(json_extract(t.findings, '$.deescalation.polarity'), 0) < 0) as escalating
-  from turns t join s on s.id = t.session_id
-  group by t.session_id
-),
 evidence as (
   select v.session_id, v.category as weak_point,
          sum(case v.severity when 'critical' then 3 when 'major' then 2 else 1 end) as amount
   from violations v join s on s.id = v.session_id
   group by v.session_id, v.category
-  union all select session_id, 'nvc.observation', 1 - observation from turn_parts
-  union all select session_id, 'nvc.feeling', 1 - feeling from turn_parts
-  union all select session_id, 'nvc.need', 1 - need from turn_parts
-  union all select session_id, 'nvc.request', 1 - request from turn_parts
-  union all select session_id, 'deescalation', 2.0 * escalating from turn_parts
+  union all select id, 'nvc.observation', turns_with_observation = 0 from s
+  union all select id, 'nvc.feeling', turns_with_feeling = 0 from s
+  union all select id, 'nvc.need', turns_with_need = 0 from s
+  union all select id, 'nvc.request', turns_with_request = 0 from s
+  union all select id, 'deescalation', 2.0 * escalating_turns / turn_count from s
   union all select id, 'commitment', 1 from s
     where status = 'completed' and json_extract(report, '$.commitment_secured') = 0
 )
@@ -314,4 +305,23 @@ from drill_attempts a join drill_sets d on d.id = a.drill_set_id
 where (:trainee = '' or d.trainee_id = :trainee) and a.rewrite is not null
 group by a.topic
 order by pass_rate, topic
+"""
+
+# Time to certify per cohort: trainees grouped by the month of their first session; days from that
+# session to their first level-1 grant (a later revocation does not undo when they first got there).
+TIME_TO_CERTIFY = """
+with started as (
+  select s.trainee_id, min(s.started_at) as first_session
+  from sessions s join users u on u.id = s.trainee_id
+  where u.role = 'trainee'
+  group by s.trainee_id
+),
+certified as (select trainee_id, min(granted_at) as first_grant from certifications group by trainee_id)
+select substr(st.first_session, 1, 7) as cohort, count(*) as trainees, count(c.first_grant) as certified,
+       round(avg(julianday(c.first_grant) - julianday(st.first_session)), 1) as avg_days,
+       round(min(julianday(c.first_grant) - julianday(st.first_session)), 1) as fastest_days,
+       round(max(julianday(c.first_grant) - julianday(st.first_session)), 1) as slowest_days
+from started st left join certified c on c.trainee_id = st.trainee_id
+group by cohort
+order by cohort
 """

@@ -146,6 +146,25 @@ def m008_drills(db: Database) -> None:
     db["drill_attempts"].create_index(["item_id"])
     db["assignments"].add_column("drill", str)
     db["assignments"].transform(not_null={"scenario_id": False})
+    # Per session, how many turns had each NVC part and how many escalated: the weak-point and
+    # heatmap queries read these counters instead of parsing every turn's findings JSON.
+    for column in SESSION_TURN_COUNTERS:
+        db["sessions"].add_column(column, int, not_null_default=0)
+    db.execute(
+        "update sessions set "
+        + ", ".join(f"{column} = (select coalesce(sum({test}), 0) from turns t where t.session_id = sessions.id)"
+                    for column, test in SESSION_TURN_COUNTERS.items())
+    )
+
+
+# sessions column → the turn's findings that count toward it (SQL over turns.findings).
+SESSION_TURN_COUNTERS = {
+    "turns_with_observation": "coalesce(json_extract(t.findings, '$.nvc.observation'), 0) = 1",
+    "turns_with_feeling": "coalesce(json_extract(t.findings, '$.nvc.feeling'), 0) = 1",
+    "turns_with_need": "coalesce(json_extract(t.findings, '$.nvc.need'), 0) = 1",
+    "turns_with_request": "coalesce(json_extract(t.findings, '$.nvc.request'), 0) = 1",
+    "escalating_turns": "coalesce(json_extract(t.findings, '$.deescalation.polarity'), 0) < 0",
+}
 
 
 def known_migration_names() -> list:

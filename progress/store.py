@@ -294,6 +294,7 @@ class Store(AssignmentsMixin, CertificationsMixin, DrillsMixin, PendingMixin, Pr
                 "where id = ?",
                 [now, len(violations), critical, outcome, session_id],
             )
+            self._count_turn_parts(db, session_id, findings)
 
     def finish_session(self, session_id: str, outcome: Optional[str], report: dict) -> dict:
         """Close the session with its report card; for an exam, re-evaluate certification.

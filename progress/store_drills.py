@@ -24,6 +24,20 @@ class UnknownDrillSet(InvalidInput):
 
 
 class DrillsMixin:
+    def _count_turn_parts(self, db, session_id: str, findings: dict) -> None:
+        """Add one turn's NVC parts and tone to its session's counters (see m008_drills)."""
+        nvc = findings.get("nvc") if isinstance(findings.get("nvc"), dict) else {}
+        tone = findings.get("deescalation") if isinstance(findings.get("deescalation"), dict) else {}
+        polarity = tone.get("polarity")
+        increments = [int(nvc.get(part) is True) for part in shared_vocab.NVC_PARTS]
+        increments.append(int(isinstance(polarity, (int, float)) and polarity < 0))
+        if any(increments):
+            db.execute(
+                "update sessions set turns_with_observation = turns_with_observation + ?, "
+                "turns_with_feeling = turns_with_feeling + ?, turns_with_need = turns_with_need + ?, "
+                "turns_with_request = turns_with_request + ?, escalating_turns = escalating_turns + ? where id = ?",
+                [*increments, session_id])
+
     # -- reading -----------------------------------------------------------------------------
 
     def _glance_params(self, trainee_id: Optional[str]) -> dict:

@@ -38,6 +38,10 @@ def _write_png(path: Optional[Path], png: bytes) -> None:
         typer.secho(f"chart written to {path}", err=True)
 
 
+def _beside(path: Path, name: str) -> Path:
+    return path.with_name(f"{path.stem}-{name}{path.suffix or '.png'}")
+
+
 @report_app.command("trainee")
 def trainee_command(
     trainee_id: str = typer.Argument(..., help="the trainee's user id"),
@@ -58,14 +62,22 @@ def team_command(
     as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     table: Optional[str] = typer.Option(None, "--table", help=TABLE_HELP + ": trainees, funnel, violations, overdue"),
-    chart: Optional[Path] = typer.Option(None, "--chart", help=CHART_HELP + " (certification funnel)"),
+    chart: Optional[Path] = typer.Option(None, "--chart", help=CHART_HELP + " (certification funnel); the weak-point "
+                                         "heatmap and time to certify per cohort go beside it as NAME-heatmap.png "
+                                         "and NAME-time-to-certify.png"),
+    lang: Optional[str] = typer.Option(None, "--lang", help="chart language: zh, en (default: both side by side)"),
     violations_chart: Optional[Path] = typer.Option(None, "--violations-chart",
                                                     help=CHART_HELP + " (violations by category over time)"),
 ) -> None:
     """The team: one row per trainee, certification funnel, violations, overdue work. / 团队报告"""
+    if lang not in (None, "zh", "en"):
+        raise typer.BadParameter("zh or en", param_hint="--lang")
     with user_errors(), open_store() as store:
         report = reports.team_report(store)
-        _write_png(chart, charts.team_funnel_png(store) if chart else b"")
+        _write_png(chart, charts.team_funnel_png(store, lang) if chart else b"")
+        if chart is not None:
+            _write_png(_beside(chart, "heatmap"), charts.team_heatmap_png(store, lang))
+            _write_png(_beside(chart, "time-to-certify"), charts.time_to_certify_png(store, lang))
         _write_png(violations_chart, charts.violations_over_time_png(store) if violations_chart else b"")
         _show(report, as_csv, as_json, table)
 
