@@ -29,10 +29,11 @@ for _name, _value in {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL":
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from foundation.paths import certification_policy  # noqa: E402
-from progress import charts, dashboard, reports  # noqa: E402
+from progress import charts, dashboard, queries, reports  # noqa: E402
 from progress.certification import load_policy  # noqa: E402
 from progress.store import Store  # noqa: E402
 from progress.vocab import PERSONAS  # noqa: E402
+from foundation.vocab import NVC_PARTS  # noqa: E402
 
 TARGET_MS = 300.0
 REPEATS = 5
@@ -97,7 +98,9 @@ def generate(store: Store, clock: SteppingClock, trainees: int, sessions: int, t
                 store.record_turn(session_id, turn_no, "您好，我是某银行信用卡中心的工作人员，本次通话会录音。",
                                   "identify_self", 0.93, "嗯，你说吧。", {"anger": 0.4, "trust": 0.5,
                                                                     "willingness": 0.5, "stage": "negotiation"},
-                                  {"violations": found, "overall": round(skill), "nvc": {"score": 60}}, None)
+                                  {"violations": found, "overall": round(skill),
+                                   "nvc": {part: rng.random() < skill / 100 * 0.6 for part in NVC_PARTS},
+                                   "deescalation": {"polarity": -1 if found or rng.random() < 0.03 else 1}}, None)
                 turn_count += 1
             clock.step(step * 0.9)
             scores = {dimension: max(0, min(100, round(rng.gauss(skill, 8), 1)))
@@ -106,7 +109,8 @@ def generate(store: Store, clock: SteppingClock, trainees: int, sessions: int, t
                 clock.step(step * 0.1)
                 continue  # left active: becomes abandoned below
             store.finish_session(session_id, rng.choice(OUTCOMES),
-                                 {"scores": scores, "passed": scores["overall"] >= 75, "violations": []})
+                                 {"scores": scores, "passed": scores["overall"] >= 75, "violations": [],
+                                  "commitment_secured": rng.random() < skill / 100})
             clock.step(step * 0.1)
     elapsed = time.perf_counter() - started
     clock.step(3600)
@@ -196,6 +200,13 @@ def main(argv=None) -> int:
         ("certification status", lambda: store.certification_status("trainee007")),
         ("trainer assignments (all)", lambda: store.assignments()),
         ("transcript", lambda: reports.transcript(store, f"trainee007-{args.sessions // 2:03d}")),
+        ("weak points (one trainee, drill choice)", lambda: store.weak_points("trainee007")),
+        ("weak points (team, heatmap data)", lambda: store.weak_points()),
+        ("lift per scenario (team)", lambda: store.scenario_lift()),
+        ("proficiency (team)", lambda: store.proficiency()),
+        ("time to certify per cohort", lambda: store.query(queries.TIME_TO_CERTIFY)),
+        ("chart team heatmap (60 weakest, PNG)", lambda: charts.team_heatmap_png(store)),
+        ("chart time to certify (PNG)", lambda: charts.time_to_certify_png(store)),
     ]
     charts_timed = [
         ("chart trainee scores", lambda: charts.trainee_scores_png(store, "trainee007")),

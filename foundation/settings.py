@@ -28,6 +28,11 @@ ENVIRONMENT = {
     "TELEGRAM_BOT_TOKEN": ("", "the bot's token from BotFather; empty: no Telegram bot"),
     "TELEGRAM_API_BASE_URL": ("https://api.telegram.org/bot", "Bot API base URL, the token is appended"),
     "TELEGRAM_WEBHOOK_URL": ("", "public URL for webhook mode; empty: long polling"),
+    "DOJO_LRS_URL": ("", "xAPI endpoint of the bank's learning record store (e.g. https://lrs.bank/xAPI); empty: nothing is sent"),
+    "DOJO_LRS_USER": ("", "HTTP Basic user name for the learning record store"),
+    "DOJO_LRS_PASSWORD": ("", "HTTP Basic password for the learning record store"),
+    "DOJO_XAPI_HOME_PAGE": ("https://collectordojo.invalid", "the bank's home page: xAPI actor accounts and activity ids live under it"),
+    "DOJO_XAPI_NAMES": ("0", "1: put trainees' names in xAPI statements; 0 (default): account ids only"),
 }
 
 
@@ -72,6 +77,11 @@ class Settings:
     telegram_token: str = field(default="", repr=False)
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str = ""
+    lrs_url: str = ""
+    lrs_user: str = ""
+    lrs_password: str = field(default="", repr=False)
+    xapi_home_page: str = "https://collectordojo.invalid"
+    xapi_names: bool = False
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, dotenv: Optional[Path] = None) -> "Settings":
@@ -95,6 +105,11 @@ class Settings:
             telegram_token=merged["TELEGRAM_BOT_TOKEN"],
             telegram_base_url=merged["TELEGRAM_API_BASE_URL"],
             telegram_webhook_url=merged["TELEGRAM_WEBHOOK_URL"],
+            lrs_url=merged["DOJO_LRS_URL"].rstrip("/"),
+            lrs_user=merged["DOJO_LRS_USER"],
+            lrs_password=merged["DOJO_LRS_PASSWORD"],
+            xapi_home_page=merged["DOJO_XAPI_HOME_PAGE"].rstrip("/"),
+            xapi_names=merged["DOJO_XAPI_NAMES"].strip().lower() in ("1", "true", "yes"),
         )
 
     def with_(self, **changes) -> "Settings":

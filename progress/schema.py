@@ -157,6 +157,21 @@ def m008_drills(db: Database) -> None:
     )
 
 
+@migrations(name="m009_xapi_outbox")
+def m009_xapi_outbox(db: Database) -> None:
+    """xAPI statements waiting for (or already sent to) the bank's learning record store (issue 15).
+
+    One row per statement id: queueing the same record again is a no-op, and `sent_at` is set only
+    once the store has acknowledged it, so a store that is down loses nothing and gets nothing twice.
+    """
+    db["xapi_outbox"].create(
+        {"id": str, "kind": str, "subject": str, "trainee_id": str, "queued_at": str, "statement": str,
+         "sent_at": str, "attempts": int, "last_attempt_at": str, "last_error": str},
+        pk="id", not_null={"kind", "queued_at", "statement"}, defaults={"attempts": 0},
+    )
+    db["xapi_outbox"].create_index(["sent_at", "queued_at"])
+
+
 # sessions column → the turn's findings that count toward it (SQL over turns.findings).
 SESSION_TURN_COUNTERS = {
     "turns_with_observation": "coalesce(json_extract(t.findings, '$.nvc.observation'), 0) = 1",

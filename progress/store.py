@@ -24,6 +24,7 @@ from progress.store_certifications import CertificationsMixin
 from progress.store_drills import DrillsMixin
 from progress.store_pending import PendingMixin
 from progress.store_privacy import PrivacyMixin
+from progress.store_xapi import XapiMixin
 
 Clock = Callable[[], dt.datetime]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -60,7 +61,7 @@ def _number(value) -> Optional[float]:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-class Store(AssignmentsMixin, CertificationsMixin, DrillsMixin, PendingMixin, PrivacyMixin):
+class Store(AssignmentsMixin, CertificationsMixin, DrillsMixin, PendingMixin, PrivacyMixin, XapiMixin):
     """One SQLite file of users, scenarios, sessions, turns, violations, assignments, certifications,
     and trainee lines held while the simulator was down."""
 

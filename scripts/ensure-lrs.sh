@@ -6,13 +6,13 @@ set -eu
 cd "$(dirname "$0")/.."
 VENV=".cache/lrs-venv"
 RALPH_VERSION="5.1.0"
-if [ -x "$VENV/bin/ralph" ] && "$VENV/bin/python" -c "import ralph, uvicorn" >/dev/null 2>&1; then
+if [ -x "$VENV/bin/ralph" ] && "$VENV/bin/python" -c "import ralph, uvicorn, requests" >/dev/null 2>&1; then
   echo "$PWD/$VENV/bin/ralph"; exit 0
 fi
 PYTHON="${DOJO_LRS_PYTHON:-$(command -v python3.11 || command -v python3)}"
 echo "==> Building $VENV with ralph-malph $RALPH_VERSION (first run only)" >&2
 rm -rf "$VENV"
 "$PYTHON" -m venv "$VENV" >&2
-"$VENV/bin/pip" install -q --disable-pip-version-check "ralph-malph[lrs,cli]==$RALPH_VERSION" >&2
-"$VENV/bin/python" -c "import ralph, uvicorn" >&2
+"$VENV/bin/pip" install -q --disable-pip-version-check "ralph-malph[lrs,cli]==$RALPH_VERSION" "requests>=2.31" >&2
+"$VENV/bin/python" -c "import ralph, uvicorn, requests" >&2
 echo "$PWD/$VENV/bin/ralph"
