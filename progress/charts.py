@@ -193,7 +193,7 @@ def violations_over_time_png(store, days: int = 90, lang: Optional[str] = None) 
         return _png(figure)
 
 
-HEATMAP_MAX_TRAINEES = 60
+HEATMAP_MAX_TRAINEES = 40
 
 
 def team_heatmap_png(store, lang: Optional[str] = None, max_trainees: int = HEATMAP_MAX_TRAINEES) -> bytes:
@@ -237,7 +237,11 @@ def team_heatmap_png(store, lang: Optional[str] = None, max_trainees: int = HEAT
                 axes.set_yticks(range(len(shown)))
                 axes.set_yticklabels(shown if axes is left else [], fontsize=6)
                 figure.colorbar(image, ax=axes, fraction=0.05)
-            return _png(figure)
+            # Fixed margins rather than tight_layout: measuring every tick label cost a third of the time.
+            figure.subplots_adjust(left=0.1, right=0.97, top=1 - 0.9 / height, bottom=min(0.45, 2.3 / height), wspace=0.25)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png")
+            return buffer.getvalue()
         finally:
             plt.close(figure)
 

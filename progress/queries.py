@@ -213,62 +213,71 @@ from sessions
 # whose tone escalated; 1 when a completed session secured no concrete commitment. A trainee's score
 # per weak point is the recency-weighted mean of that evidence over all their sessions with a turn.
 WEAK_POINTS = """
-with s as (
-  select id, trainee_id, status, report, turn_count, turns_with_observation, turns_with_feeling, turns_with_need,
+with s as materialized (
+  select id, trainee_id, turn_count, turns_with_observation, turns_with_feeling, turns_with_need,
          turns_with_request, escalating_turns,
+         status = 'completed' and json_extract(report, '$.commitment_secured') = 0 as no_commitment,
          pow(0.5, max(0.0, julianday(:now) - julianday(started_at)) / :half_life) as w
   from sessions
   where (:trainee = '' or trainee_id = :trainee) and status in ('completed', 'abandoned') and turn_count > 0
 ),
-totals as (select trainee_id, sum(w) as w, count(*) as sessions from s group by trainee_id),
-evidence as (
-  select v.session_id, v.category as weak_point,
-         sum(case v.severity when 'critical' then 3 when 'major' then 2 else 1 end) as amount
+per_trainee as (
+  select trainee_id, sum(w) as w, count(*) as sessions,
+         sum(w * (turns_with_observation = 0)) as observation, sum(turns_with_observation = 0) as n_observation,
+         sum(w * (turns_with_feeling = 0)) as feeling, sum(turns_with_feeling = 0) as n_feeling,
+         sum(w * (turns_with_need = 0)) as need, sum(turns_with_need = 0) as n_need,
+         sum(w * (turns_with_request = 0)) as request, sum(turns_with_request = 0) as n_request,
+         sum(w * 2.0 * escalating_turns / turn_count) as escalating, sum(escalating_turns > 0) as n_escalating,
+         sum(w * no_commitment) as commitment, sum(no_commitment) as n_commitment
+  from s group by trainee_id
+),
+by_category as (
+  select s.trainee_id, v.category,
+         sum(s.w * case v.severity when 'critical' then 3 when 'major' then 2 else 1 end) as amount,
+         count(distinct v.session_id) as n
   from violations v join s on s.id = v.session_id
-  group by v.session_id, v.category
-  union all select id, 'nvc.observation', turns_with_observation = 0 from s
-  union all select id, 'nvc.feeling', turns_with_feeling = 0 from s
-  union all select id, 'nvc.need', turns_with_need = 0 from s
-  union all select id, 'nvc.request', turns_with_request = 0 from s
-  union all select id, 'deescalation', 2.0 * escalating_turns / turn_count from s
-  union all select id, 'commitment', 1 from s
-    where status = 'completed' and json_extract(report, '$.commitment_secured') = 0
+  group by s.trainee_id, v.category
+),
+evidence as (
+  select trainee_id, category as weak_point, amount, n from by_category
+  union all select trainee_id, 'nvc.observation', observation, n_observation from per_trainee
+  union all select trainee_id, 'nvc.feeling', feeling, n_feeling from per_trainee
+  union all select trainee_id, 'nvc.need', need, n_need from per_trainee
+  union all select trainee_id, 'nvc.request', request, n_request from per_trainee
+  union all select trainee_id, 'deescalation', escalating, n_escalating from per_trainee
+  union all select trainee_id, 'commitment', commitment, n_commitment from per_trainee
 )
-select s.trainee_id as trainee, e.weak_point as weak_point,
-       round(sum(s.w * e.amount) / totals.w, 3) as score,
-       count(*) as sessions_with_it,
-       totals.sessions as sessions
-from evidence e
-join s on s.id = e.session_id
-join totals on totals.trainee_id = s.trainee_id
+select e.trainee_id as trainee, e.weak_point as weak_point, round(e.amount / p.w, 3) as score,
+       e.n as sessions_with_it, p.sessions as sessions
+from evidence e join per_trainee p on p.trainee_id = e.trainee_id
 where e.amount > 0
-group by s.trainee_id, e.weak_point
 order by trainee, score desc, weak_point
 """
 
 # First, best and latest overall per trainee and scenario, and the lift (best − first). Every
 # completed session counts here; only exams count toward certification, so the best exam is apart.
+# (SQLite: in a query with a single min() or max(), the other columns come from that row.)
 SCENARIO_LIFT = """
-with done as (
-  select trainee_id, scenario_id, mode, overall, passed,
-         row_number() over (partition by trainee_id, scenario_id order by ended_at, id) as nth,
-         row_number() over (partition by trainee_id, scenario_id order by ended_at desc, id desc) as nth_last
+with done as materialized (
+  select trainee_id, scenario_id, mode, overall, passed, ended_at || id as seq
   from sessions
   where status = 'completed' and overall is not null and (:trainee = '' or trainee_id = :trainee)
+),
+firsts as (select trainee_id, scenario_id, min(seq), overall as first from done group by trainee_id, scenario_id),
+lasts as (select trainee_id, scenario_id, max(seq), overall as latest from done group by trainee_id, scenario_id),
+totals as (
+  select trainee_id, scenario_id, count(*) as attempts, max(overall) as best,
+         coalesce(sum(mode = 'exam'), 0) as exams, max(case when mode = 'exam' then overall end) as best_exam,
+         coalesce(sum(mode = 'exam' and passed = 1), 0) as exams_passed
+  from done group by trainee_id, scenario_id
 )
-select trainee_id as trainee, scenario_id as scenario, count(*) as attempts,
-       max(case when nth = 1 then overall end) as first,
-       max(overall) as best,
-       max(case when nth_last = 1 then overall end) as latest,
-       round(max(overall) - max(case when nth = 1 then overall end), 1) as lift,
-       coalesce(sum(mode = 'exam'), 0) as exams,
-       max(case when mode = 'exam' then overall end) as best_exam,
-       coalesce(sum(mode = 'exam' and passed = 1), 0) as exams_passed
-from done
-group by trainee_id, scenario_id
-order by trainee_id, scenario_id
+select t.trainee_id as trainee, t.scenario_id as scenario, t.attempts, f.first, t.best, l.latest,
+       round(t.best - f.first, 1) as lift, t.exams, t.best_exam, t.exams_passed
+from totals t
+join firsts f on f.trainee_id = t.trainee_id and f.scenario_id = t.scenario_id
+join lasts l on l.trainee_id = t.trainee_id and l.scenario_id = t.scenario_id
+order by t.trainee_id, t.scenario_id
 """
-
 # Proficiency per dimension: the mean score of completed sessions, each weighted 0.5^(age/:half_life),
 # shown (not null) only once a trainee has :min_sessions completed sessions.
 PROFICIENCY = """
