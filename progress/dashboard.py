@@ -21,6 +21,7 @@ from datasette import hookimpl
 
 from foundation.errors import DojoError
 from progress import queries
+from progress.store_drills import HALF_LIFE_DAYS, MIN_SESSIONS_FOR_PROFICIENCY
 
 DB_NAME = "dojo"
 REALM = "CollectorDojo dashboard"
@@ -53,6 +54,12 @@ def check_bind(host: str, password: str) -> None:
 def _dashboard_sql(sql: str) -> str:
     """Reports pass today's date in; the always-current dashboard asks SQLite for it."""
     return sql.replace(":today", "date('now')").strip()
+
+
+def _glance_sql(sql: str) -> str:
+    """The progress-at-a-glance queries with the store's constants: now, a 30-day half-life, 3 sessions."""
+    return (sql.replace(":now", "datetime('now')").replace(":half_life", repr(HALF_LIFE_DAYS))
+            .replace(":min_sessions", str(MIN_SESSIONS_FOR_PROFICIENCY)))
 
 
 CANNED_QUERIES = {
@@ -88,6 +95,28 @@ CANNED_QUERIES = {
         "description": "How many trainees reached each step, from registration to level 2.",
         "sql": queries.CERTIFICATION_FUNNEL,
     },
+    "weak_points": {
+        "title": "Weak points / 弱项",
+        "description": "Per trainee, each weak point's score: recent sessions and severe findings weigh more "
+                       "(docs/progress.md). The drills aim at the top ones. Leave trainee empty for the team.",
+        "sql": _glance_sql(queries.WEAK_POINTS),
+    },
+    "scenario_lift": {
+        "title": "First, best, latest and lift / 首次、最佳、最近与提升",
+        "description": "Per trainee and scenario: first, best and latest overall score and the lift (best − first); "
+                       "exams apart, as only they count toward certification. Leave trainee empty for the team.",
+        "sql": _glance_sql(queries.SCENARIO_LIFT),
+    },
+    "proficiency": {
+        "title": "Proficiency / 能力值",
+        "description": "Per trainee and dimension: time-weighted average score (30-day half-life), shown from 3 sessions.",
+        "sql": _glance_sql(queries.PROFICIENCY),
+    },
+    "time_to_certify": {
+        "title": "Time to certify by cohort / 各期认证用时",
+        "description": "Trainees grouped by the month of their first session: how many are certified and in how many days.",
+        "sql": queries.TIME_TO_CERTIFY,
+    },
 }
 
 TABLE_DESCRIPTIONS = {
@@ -98,6 +127,9 @@ TABLE_DESCRIPTIONS = {
     "violations": "One row per compliance finding / 违规记录",
     "assignments": "Scenarios trainers assigned, with due dates / 任务",
     "certifications": "Certification grants, confirmations and revocations / 认证记录",
+    "drill_sets": "Drill sets: five one-turn exercises on a trainee's weak points / 专项练习",
+    "drill_attempts": "Each drill item with the trainee's rewrite and its grade / 专项练习题目",
+    "xapi_outbox": "xAPI statements queued for or sent to the learning record store / 学习记录发送队列",
 }
 HIDDEN_TABLES = ("_sqlite_migrations", "audit_log")
 
@@ -128,6 +160,7 @@ def dashboards_config() -> dict:
             ["funnel", "funnel", "violations", "violations"],
             ["difficulty", "difficulty", "violations", "violations"],
             ["overview", "overview", "overview", "overview"],
+            ["heatmap", "heatmap", "heatmap", "certify"],
         ],
         "charts": {
             "trainees": _metric("Trainees / 学员", "select count(*) as n from users where role = 'trainee'", "n"),
@@ -162,6 +195,22 @@ def dashboards_config() -> dict:
                     "y": {"field": "scenario", "type": "nominal", "sort": "x", "title": None},
                     "x": {"field": "avg_overall", "type": "quantitative", "scale": {"domain": [0, 100]}},
                     "color": {"field": "persona", "type": "nominal"},
+                },
+            }),
+            "heatmap": _vega("Weak points by trainee / 学员弱项热力图",
+                             _glance_sql(queries.WEAK_POINTS).replace(":trainee", "''"), {
+                "mark": {"type": "rect", "tooltip": True},
+                "encoding": {
+                    "x": {"field": "weak_point", "type": "nominal", "title": None},
+                    "y": {"field": "trainee", "type": "nominal", "title": None},
+                    "color": {"field": "score", "type": "quantitative", "scale": {"scheme": "reds"}},
+                },
+            }),
+            "certify": _vega("Days to certify by cohort / 各期认证天数", queries.TIME_TO_CERTIFY, {
+                "mark": {"type": "bar", "tooltip": True},
+                "encoding": {
+                    "x": {"field": "cohort", "type": "ordinal", "title": None},
+                    "y": {"field": "avg_days", "type": "quantitative", "title": "days"},
                 },
             }),
             "overview": _table_chart("Team overview / 团队概览", queries.TEAM_OVERVIEW, (
