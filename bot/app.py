@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from bot import jobs
 from bot.commands import COMMANDS
 from bot.errors import NO_TOKEN, BotConfigError
-from bot.handlers import common, lead, trainee, trainer
+from bot.handlers import common, drill, lead, trainee, trainer
 from bot.i18n import t
 from bot.messaging import optional_call
 from bot.network import RetryingRateLimiter
@@ -44,6 +44,7 @@ HANDLERS: Dict[str, Callable] = {
     "help": common.help_command,
     "language": common.language,
     "practice": trainee.practice,
+    "drill": drill.drill,
     "end": trainee.end,
     "progress": trainee.progress,
     "history": trainee.history,

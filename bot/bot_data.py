@@ -50,6 +50,8 @@ class Services:
     pending: Optional[PendingMessages] = None
     recent_updates: RecentUpdates = field(default_factory=RecentUpdates)
     user_locks: Dict[str, asyncio.Lock] = field(default_factory=dict)
+    # The drill bank (data/drills/), loaded the first time a trainee asks for /drill.
+    drill_bank: Optional[Any] = None
 
     def __post_init__(self) -> None:
         if self.pending is None:

@@ -27,6 +27,7 @@ COMMANDS: Tuple[CommandSpec, ...] = (
     CommandSpec("start", "trainee"),
     CommandSpec("help", "trainee"),
     CommandSpec("practice", "trainee"),
+    CommandSpec("drill", "trainee"),
     CommandSpec("end", "trainee"),
     CommandSpec("progress", "trainee"),
     CommandSpec("history", "trainee"),

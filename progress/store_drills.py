@@ -68,6 +68,12 @@ class DrillsMixin:
                           [trainee_id])
         return {row["item_id"]: row["last"] for row in rows}
 
+    def active_drill_set(self, trainee_id: str) -> Optional[str]:
+        """The id of the trainee's unfinished drill set, newest first, or None."""
+        rows = self.query("select id from drill_sets where trainee_id = ? and status = 'active' "
+                          "order by started_at desc, rowid desc limit 1", [trainee_id])
+        return rows[0]["id"] if rows else None
+
     def drill_set(self, drill_set_id: str) -> dict:
         rows = self.query("select * from drill_sets where id = ?", [drill_set_id])
         if not rows:

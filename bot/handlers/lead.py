@@ -19,7 +19,7 @@ from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
 from bot.bot_data import services
 from bot.roles import Caller, caller_of, requires
-from progress.charts import team_funnel_png
+from progress.charts import team_funnel_png, team_heatmap_png, time_to_certify_png
 from progress.reports import as_csv, team_report
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,10 @@ async def team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_html(context.bot, caller.chat_id, text)
     await optional_call(context.bot.send_photo(caller.chat_id, photo=team_funnel_png(svc.store, caller.lang),
                                                caption=t("team.chart_caption", caller.lang)), "sendPhoto(team)")
+    await optional_call(context.bot.send_photo(caller.chat_id, photo=team_heatmap_png(svc.store, caller.lang),
+                                               caption=t("team.heatmap_caption", caller.lang)), "sendPhoto(heatmap)")
+    await optional_call(context.bot.send_photo(caller.chat_id, photo=time_to_certify_png(svc.store, caller.lang),
+                                               caption=t("team.certify_caption", caller.lang)), "sendPhoto(cohorts)")
 
 
 @requires("lead")

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.conversation import deliver_pending, end_call, open_call, scenario_title
+from bot.handlers import drill as drills_handler
 from bot.handlers.targets import display_name, resolve_user
 from bot.i18n import t
 from bot.messaging import optional_call, send_html
@@ -102,6 +103,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with svc.user_lock(caller.user_id):
         session = svc.store.active_session_for(caller.user_id)
         if session is None:
+            drill_set_id = svc.store.active_drill_set(caller.user_id)
+            if drill_set_id is not None:
+                await drills_handler.answer(context, caller, svc, drill_set_id, update.message.text)
+                return
             await send_html(context.bot, caller.chat_id, t("session.none", caller.lang))
             return
         svc.pending.add(session["id"], caller.chat_id, update.message.text, telegram_message_key(update.message))
@@ -113,6 +118,10 @@ async def end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """End the session now and show the report card (there is no outcome unless the debtor gave one)."""
     caller, svc = caller_of(context), services(context)
     async with svc.user_lock(caller.user_id):
+        drill_set_id = svc.store.active_drill_set(caller.user_id)
+        if drill_set_id is not None and svc.store.active_session_for(caller.user_id) is None:
+            await drills_handler.end_drill(context, caller, svc, drill_set_id)
+            return
         await end_call(context, caller, svc)
 
 
