@@ -36,7 +36,11 @@ async def remind_due_assignments(context: ContextTypes.DEFAULT_TYPE) -> None:
         if not trainee or not trainee.get("telegram_id"):
             continue
         lang = normalise_lang(trainee.get("lang"))
-        text = t("reminder.due", lang, title=render.esc(scenario_title(svc, assignment["scenario_id"], lang)),
+        if assignment.get("drill"):
+            title = t("reminder.drill_title", lang, topic=assignment["drill"])
+        else:
+            title = scenario_title(svc, assignment["scenario_id"], lang)
+        text = t("reminder.due", lang, title=render.esc(title),
                  mode=t(f"mode_short.{assignment['mode']}", lang), due=assignment["due"])
         if await optional_call(send_html(context.bot, trainee["telegram_id"], text), "sendMessage(reminder)"):
             svc.store.mark_reminded(assignment["id"])

@@ -20,6 +20,31 @@ def _average(rows, key: str) -> Optional[float]:
     return sum(values) / len(values) if values else None
 
 
+LIFT_ROWS = 5
+
+
+def _glance_lines(svc: Services, trainee_id: str, lang: str) -> list:
+    """Proficiency (time-weighted, from 3 sessions) and first → best per scenario, from the shared SQL."""
+    lines = []
+    proficiency = next(iter(svc.store.proficiency(trainee_id)), None)
+    if proficiency is not None:
+        lines.append("")
+        if proficiency["overall"] is None:
+            lines.append(t("progress.proficiency_wait", lang, count=proficiency["sessions"]))
+        else:
+            values = " · ".join(f"{label('dimensions', d, lang)} <b>{proficiency[d]:.0f}</b>" for d in DIMENSIONS
+                                if proficiency[d] is not None)
+            lines.append(t("progress.proficiency", lang, values=values))
+    lift = sorted(svc.store.scenario_lift(trainee_id), key=lambda row: -row["attempts"])[:LIFT_ROWS]
+    if lift:
+        lines.append(f"<b>{t('progress.lift_header', lang)}</b>")
+        for row in lift:
+            title = render.esc(scenario_title(svc, row["scenario"], lang))
+            lines.append(t("progress.lift_row", lang, title=title, first=f"{row['first']:.0f}", best=f"{row['best']:.0f}",
+                           latest=f"{row['latest']:.0f}", lift=f"{row['lift']:+.0f}", attempts=row["attempts"]))
+    return lines
+
+
 def progress_text(svc: Services, trainee_id: str, name: str, lang: str) -> str:
     """The /progress text for one trainee, whether they or their trainer asks."""
     sessions = svc.store.sessions_for(trainee_id, limit=1000)
@@ -36,6 +61,7 @@ def progress_text(svc: Services, trainee_id: str, name: str, lang: str) -> str:
         rows.append("")
         rows.append(f"<b>{t('progress.averages', lang)}</b>")
         rows += [f"{label('dimensions', d, lang)}: <b>{value:.0f}</b>" for d, value in averages if value is not None]
+    rows += _glance_lines(svc, trainee_id, lang)
     rows.append("")
     if status.next_level is None:
         rows.append(t("progress.top", lang))

@@ -37,6 +37,29 @@ class AssignmentsMixin:
             }).last_pk
         return self.assignment(assignment_id)
 
+    def assign_drill(self, trainer_id: str, trainee_id: str, topic: str, due: dt.date) -> dict:
+        """A drill set as an assignment: `topic` is a weak point with drills, or `auto` (the trainee's own
+        weak spots). Which topics exist is the drill bank's to say; the caller checks it."""
+        trainer = self.get_user(trainer_id)
+        if trainer is None:
+            raise UnknownUser(trainer_id)
+        if trainer["role"] not in ("trainer", "lead"):
+            raise AccessDenied("assign drills", ("trainer", "lead"))
+        if self.get_user(trainee_id) is None:
+            raise UnknownTrainee(trainee_id)
+        if not topic or not isinstance(topic, str):
+            raise InvalidInput("a drill assignment needs a topic or auto / 专项练习需要指定主题或 auto")
+        if isinstance(due, str):
+            due = _parse_date(due)
+        if due < self.today():
+            raise InvalidInput(f"due date {due.isoformat()} is in the past / 截止日期 {due.isoformat()} 已过")
+        with self.transaction() as db:
+            assignment_id = db["assignments"].insert({
+                "trainer_id": trainer_id, "trainee_id": trainee_id, "scenario_id": None, "drill": topic,
+                "mode": "coach", "due": due.isoformat(), "status": "assigned", "created_at": self.now(),
+            }).last_pk
+        return self.assignment(assignment_id)
+
     def assignment(self, assignment_id: int) -> dict:
         rows = self.query("select * from assignments where id = ?", [assignment_id])
         if not rows:

@@ -9,12 +9,14 @@ from rich.table import Table as RichTable
 
 from dojo import report_render as render
 from dojo.store_cli import emit, fail, one_format, open_store, user_errors
+from drills import DrillBankError, load_bank
+from drills.select import TOPIC_FOR_WEAK_POINT
 from progress import reports
 from progress.errors import InvalidInput
 
 trainer_app = typer.Typer(help="Assign scenarios, follow assignments, read transcripts. / 培训师工具",
                           no_args_is_help=True)
-ASSIGNMENT_COLUMNS = ("id", "trainee_id", "scenario_id", "mode", "due", "state", "trainer_id", "session_id",
+ASSIGNMENT_COLUMNS = ("id", "trainee_id", "scenario_id", "drill", "mode", "due", "state", "trainer_id", "session_id",
                       "completed_at")
 
 
@@ -28,25 +30,45 @@ def _due(text: str) -> dt.date:
 @trainer_app.command("assign")
 def assign_command(
     trainees: List[str] = typer.Argument(..., help="one or more trainee ids"),
-    scenario: str = typer.Option(..., "--scenario", "-s", help="scenario id (see `dojo scenarios`)"),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="scenario id (see `dojo scenarios`)"),
+    drill: Optional[str] = typer.Option(None, "--drill", help="assign a drill set instead: a weak point "
+                                        "(violation category, nvc.<part>, deescalation, commitment) or auto"),
     due: str = typer.Option(..., "--due", help="due date, YYYY-MM-DD, today or later"),
     mode: str = typer.Option("coach", "--mode", help="coach or exam"),
     trainer: str = typer.Option(..., "--trainer", "--by", help="the assigning trainer's (or lead's) user id"),
     as_json: bool = typer.Option(False, "--json", help="print the new assignments as JSON"),
 ) -> None:
-    """Assign a scenario to trainees by a due date; all of them or, on any error, none. / 布置练习"""
+    """Assign a scenario (or a drill set) to trainees by a due date; all of them or, on any error, none. / 布置练习"""
     due_date = _due(due)
+    if (scenario is None) == (drill is None):
+        raise fail("give either --scenario ID or --drill TOPIC|auto / 请指定 --scenario 或 --drill")
     with user_errors(), open_store() as store:
         if len(set(trainees)) != len(trainees):
             raise InvalidInput("a trainee is listed twice / 学员重复")
+        if drill is not None:
+            _check_drill_topic(drill)
         with store.transaction():
-            created = [store.assign(trainer, trainee, scenario, mode, due_date) for trainee in trainees]
+            created = [store.assign_drill(trainer, trainee, drill, due_date) if drill is not None
+                       else store.assign(trainer, trainee, scenario, mode, due_date) for trainee in trainees]
         if as_json:
             emit(render.as_json(created))
         else:
+            what = f"drill {drill}" if drill is not None else f"{scenario} · {mode}"
             for assignment in created:
-                typer.echo(f"assignment {assignment['id']}: {assignment['trainee_id']} · {scenario} · {mode} · "
+                typer.echo(f"assignment {assignment['id']}: {assignment['trainee_id']} · {what} · "
                            f"due {assignment['due']} / 已布置")
+
+
+def _check_drill_topic(topic: str) -> None:
+    if topic == "auto":
+        return
+    try:
+        bank = load_bank()
+    except DrillBankError as exc:
+        raise InvalidInput(f"broken drill bank: {exc}") from exc
+    if TOPIC_FOR_WEAK_POINT.get(topic, topic) not in bank.topics:
+        raise InvalidInput(f"no drills on {topic!r}; use auto or one of {', '.join(sorted(bank.topics))}, commitment "
+                           f"/ 没有该主题的专项练习")
 
 
 @trainer_app.command("assignments")

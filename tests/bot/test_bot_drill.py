@@ -93,3 +93,25 @@ def test_lead_team_sends_funnel_heatmap_and_cohort_charts(store, scenarios):
         assert any("Weak points" in (p.text or "") for p in photos)
 
     run(body, store, scenarios)
+
+
+def test_progress_shows_proficiency_and_first_best_latest_per_scenario(store, scenarios):
+    scenario_id = sorted(scenarios)[0]
+
+    async def body(world):
+        api = world.api
+        await register(api, ALICE)
+        trainee = f"tg:{ALICE.id}"
+        for number, overall in enumerate((50, 82, 70)):
+            session_id = f"glance-{number}"
+            store.start_session(session_id, trainee, scenario_id, "en", "coach", "telegram")
+            store.record_turn(session_id, 1, "hello", "greet", 0.9, "hm", {"anger": 0.3}, {"violations": []}, None)
+            store.finish_session(session_id, "payment_plan", {"scores": {"overall": overall, "compliance": 90,
+                                                                         "nvc": 60, "deescalation": 70}})
+        mark = len(api.calls)
+        await api.say(ALICE, "/progress")
+        text = (await api.wait_text(ALICE.id, "Per scenario", since=mark)).text
+        assert "50 → 82 (latest 70, lift +32, 3 attempts)" in text
+        assert "Proficiency" in text
+
+    run(body, store, scenarios)
