@@ -121,6 +121,12 @@ def build_application(
     application.job_queue.run_repeating(jobs.remind_due_assignments, interval=reminder_interval,
                                         first=min(reminder_interval, dt.timedelta(seconds=5)),
                                         name="remind_due_assignments")
+    application.job_queue.run_repeating(jobs.remind_expiring_certifications, interval=reminder_interval,
+                                        first=min(reminder_interval, dt.timedelta(seconds=5)),
+                                        name="remind_expiring_certifications")
+    if settings.lrs_url:
+        application.job_queue.run_repeating(jobs.send_learning_records, interval=jobs.XAPI_INTERVAL,
+                                            first=dt.timedelta(seconds=10), name="send_learning_records")
     application.job_queue.run_repeating(jobs.abandon_idle_sessions, interval=abandon_interval,
                                         first=min(abandon_interval, dt.timedelta(seconds=5)),
                                         name="abandon_idle_sessions")

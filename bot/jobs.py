@@ -3,6 +3,7 @@ closing sessions nobody is in any more. What a job has done is kept in the store
 so a restarted bot neither repeats a reminder nor forgets a held line."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -13,12 +14,16 @@ from bot.conversation import deliver_pending, scenario_title
 from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
 from bot.bot_data import services
+from lrs_client import sync_xapi
 from progress.store import ABANDONED_AFTER_MINUTES
 
 log = logging.getLogger(__name__)
 REMINDER_INTERVAL = dt.timedelta(minutes=30)
 REPLAY_INTERVAL = dt.timedelta(seconds=20)
 ABANDON_INTERVAL = dt.timedelta(minutes=10)
+XAPI_INTERVAL = dt.timedelta(minutes=5)
+# Each run queues statements for what finished in this many days (ids are stable, so re-queueing is a no-op).
+XAPI_DAYS = 30
 # A Telegram session with no turn (and no held line) for this long is over: the trainee closed the
 # chat or walked away. The store's own default, so the bot and the `dojo` commands agree.
 ABANDON_AFTER_MINUTES = ABANDONED_AFTER_MINUTES
@@ -44,6 +49,37 @@ async def remind_due_assignments(context: ContextTypes.DEFAULT_TYPE) -> None:
                  mode=t(f"mode_short.{assignment['mode']}", lang), due=assignment["due"])
         if await optional_call(send_html(context.bot, trainee["telegram_id"], text), "sendMessage(reminder)"):
             svc.store.mark_reminded(assignment["id"])
+
+
+async def remind_expiring_certifications(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell each holder once, 14 days ahead, that a level lapses, and which scenarios would renew it
+    (an exam on one not yet played at that level)."""
+    svc = services(context)
+    for row in svc.store.certification_expiry():
+        if row["expired"] or row["expiry_reminded_at"]:
+            continue
+        trainee = svc.store.get_user(row["trainee_id"])
+        if not trainee or not trainee.get("telegram_id"):
+            continue
+        lang = normalise_lang(trainee.get("lang"))
+        played = set(svc.store.scenarios_played_at_level(row["trainee_id"], row["level"]))
+        fresh = [scenario_title(svc, sid, lang) for sid in sorted(svc.scenarios) if sid not in played][:3]
+        text = t("reminder.expiring", lang, level=row["level"], date=row["expires_at"][:10],
+                 scenarios=render.esc(", ".join(fresh) or "—"))
+        if await optional_call(send_html(context.bot, trainee["telegram_id"], text), "sendMessage(expiry reminder)"):
+            svc.store.mark_expiry_reminded(row["id"])
+
+
+async def send_learning_records(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queue the last XAPI_DAYS of xAPI statements and send what the learning record store has not
+    acknowledged yet (only with DOJO_LRS_URL). Runs in a thread: the LRS client is synchronous."""
+    svc = services(context)
+    since = (svc.store.today() - dt.timedelta(days=XAPI_DAYS)).isoformat()
+    result = await asyncio.to_thread(sync_xapi, svc.store, svc.settings, since)
+    if result.error:
+        log.warning("learning record store: %d statement(s) still pending: %s", result.pending, result.error)
+    elif result.sent:
+        log.info("learning record store: sent %d statement(s)", result.sent)
 
 
 async def abandon_idle_sessions(context: ContextTypes.DEFAULT_TYPE) -> None:

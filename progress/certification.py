@@ -18,7 +18,9 @@ from progress import vocab
 from progress.errors import PolicyError
 
 LEVEL_KEYS = {"level", "window_days", "mode", "personas", "languages", "passes_each", "min_scores",
-              "max_critical_violations", "max_violations"}
+              "max_critical_violations", "max_violations", "valid_days"}
+# A level about to expire shows in reports and reminders this many days ahead, and may be renewed.
+EXPIRY_NOTICE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class LevelRule:
     min_scores: Tuple[Tuple[str, float], ...]
     max_critical_violations: int
     max_violations: Optional[int]
+    valid_days: Optional[int] = None  # None: a grant of this level never expires
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -253,6 +256,7 @@ class _Validator:
             max_critical_violations=self.integer(fields["max_critical_violations"], f"{where}.max_critical_violations")
             if "max_critical_violations" in fields else 0,
             max_violations=max_violations,
+            valid_days=self.integer(fields["valid_days"], f"{where}.valid_days", 1) if "valid_days" in fields else None,
         )
 
 

@@ -100,8 +100,11 @@ def trainee_report(store, trainee_id: str, session_limit: int = 50) -> Report:
     params = _params(store, trainee=trainee_id, limit=session_limit)
     totals = store.query(queries.TRAINEE_TOTALS, params)[0]
     status = store.certification_status(trainee_id)
+    expiring = next((row for row in store.certification_expiry(trainee_id) if row["level"] == status.held_level), None)
     summary = {"trainee": trainee_id, "name": user["name"], "role": user["role"], **totals,
                "level_held": status.held_level, "level_earned": status.earned_level,
+               "level_expires_at": store.level_expires_at(trainee_id, status.held_level),
+               "level_expiring": expiring is not None and not expiring["expired"],
                "next_level": status.next_level.level if status.next_level else None,
                "what_is_left_en": status.what_is_left("en"), "what_is_left_zh": status.what_is_left("zh")}
     return Report(
@@ -133,8 +136,13 @@ def team_report(store) -> Report:
             _table(store, "overdue", "Overdue assignments", "逾期任务", queries.OVERDUE_ASSIGNMENTS, params),
             _table(store, "proficiency", "Proficiency (30-day half-life, from 3 sessions)", "能力值（30天半衰期，满3次显示）",
                    queries.PROFICIENCY, params),
+            Table("expiring", "Certifications lapsing within 14 days (or lapsed)", "14天内到期（或已过期）的认证",
+                  EXPIRING_COLUMNS, tuple({c: row[c] for c in EXPIRING_COLUMNS} for row in store.certification_expiry())),
         ),
     )
+
+
+EXPIRING_COLUMNS = ("trainee_id", "level", "granted_at", "expires_at", "days_left", "expired")
 
 
 def scenario_report(store, scenario_id: str) -> Report:

@@ -172,6 +172,15 @@ def m009_xapi_outbox(db: Database) -> None:
     db["xapi_outbox"].create_index(["sent_at", "queued_at"])
 
 
+@migrations(name="m010_certification_expiry")
+def m010_certification_expiry(db: Database) -> None:
+    """When a grant lapses (policy `valid_days`), and when its holder was told it is about to (issue 15).
+    Grants made before this migration carry no date and do not lapse until renewed or re-granted."""
+    db["certifications"].add_column("expires_at", str)
+    db["certifications"].add_column("expiry_reminded_at", str)
+    db["certifications"].create_index(["expires_at"])
+
+
 # sessions column → the turn's findings that count toward it (SQL over turns.findings).
 SESSION_TURN_COUNTERS = {
     "turns_with_observation": "coalesce(json_extract(t.findings, '$.nvc.observation'), 0) = 1",

@@ -115,3 +115,21 @@ def test_progress_shows_proficiency_and_first_best_latest_per_scenario(store, sc
         assert "Proficiency" in text
 
     run(body, store, scenarios)
+
+
+def test_a_holder_is_reminded_once_before_a_level_lapses(store, scenarios):
+    async def body(world):
+        api = world.api
+        await register(api, LEAD)
+        await register(api, ALICE)
+        trainee = f"tg:{ALICE.id}"
+        grant = store.certify(trainee, 1, by=f"tg:{LEAD.id}", reason="passed")
+        soon = (store.clock() + __import__("datetime").timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S")
+        with store.transaction() as db:
+            db.execute("update certifications set expires_at = ? where id = ?", [soon, grant["id"]])
+        message = await api.wait_text(ALICE.id, "lapses on", timeout=10)
+        assert soon[:10] in message.text
+        await __import__("asyncio").sleep(1.0)
+        assert len([c for c in api.calls_to("sendMessage", ALICE.id) if "lapses on" in c.text]) == 1
+
+    run(body, store, scenarios)
