@@ -20,6 +20,7 @@ from typing import Optional, Union
 from datasette import hookimpl
 
 from foundation.errors import DojoError
+from foundation.labels import bilingual, labels
 from progress import queries
 
 DB_NAME = "dojo"
@@ -53,6 +54,13 @@ def check_bind(host: str, password: str) -> None:
 def _dashboard_sql(sql: str) -> str:
     """Reports pass today's date in; the always-current dashboard asks SQLite for it."""
     return sql.replace(":today", "date('now')").strip()
+
+
+def _labelled(sql: str, **columns: str) -> str:
+    """The query plus `<column>_label` for each named id column: its label in both languages
+    (`English / 中文`, from data/i18n/labels.yml), which is what the charts show."""
+    added = "".join(f", dojo_label('{kind}', q.\"{column}\") as \"{column}_label\"" for column, kind in columns.items())
+    return f"select q.*{added} from ({_dashboard_sql(sql)}) q"
 
 
 CANNED_QUERIES = {
@@ -147,21 +155,22 @@ def dashboards_config() -> dict:
                 },
             }),
             "violations": _vega("Violations by category / 违规分类",
-                                queries.VIOLATIONS_BY_CATEGORY.replace(":trainee", "''").replace(":scenario", "''"), {
+                                _labelled(queries.VIOLATIONS_BY_CATEGORY.replace(":trainee", "''")
+                                          .replace(":scenario", "''"), category="categories"), {
                 "mark": {"type": "bar", "tooltip": True},
                 "encoding": {
-                    "y": {"field": "category", "type": "nominal", "sort": "-x", "title": None},
+                    "y": {"field": "category_label", "type": "nominal", "sort": "-x", "title": None},
                     "x": {"field": "violations", "type": "quantitative"},
                     "color": {"field": "critical", "type": "quantitative", "title": "critical"},
                 },
             }),
             "difficulty": _vega("Scenario difficulty / 场景难度",
-                                queries.SCENARIO_DIFFICULTY.replace(":scenario", "''"), {
+                                _labelled(queries.SCENARIO_DIFFICULTY.replace(":scenario", "''"), persona="personas"), {
                 "mark": {"type": "bar", "tooltip": True},
                 "encoding": {
                     "y": {"field": "scenario", "type": "nominal", "sort": "x", "title": None},
                     "x": {"field": "avg_overall", "type": "quantitative", "scale": {"domain": [0, 100]}},
-                    "color": {"field": "persona", "type": "nominal"},
+                    "color": {"field": "persona_label", "type": "nominal", "title": "persona"},
                 },
             }),
             "overview": _table_chart("Team overview / 团队概览", queries.TEAM_OVERVIEW, (
@@ -225,9 +234,17 @@ def html_escape(value):
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def dojo_label(kind, label_id):
+    """SQL `dojo_label(kind, id)`: the id's label in both languages, or the id when it has none."""
+    if label_id is None or kind not in labels().table:
+        return label_id
+    return bilingual(kind, label_id)
+
+
 def prepare(conn: sqlite3.Connection) -> None:
     conn.set_authorizer(read_only_authorizer)
     conn.create_function("html_escape", 1, html_escape, deterministic=True)
+    conn.create_function("dojo_label", 2, dojo_label, deterministic=True)
 
 
 class _Plugin:
