@@ -115,8 +115,9 @@ class TerminalView:
             self.console.print(f"{self.labels['violations']}:", style="bold red")
             for violation in violations:
                 evidence = violation.get("evidence") or ""
+                category = label_or_id("categories", violation.get("category"), self.lang)
                 self.console.print(Text(
-                    f"  • [{violation.get('severity')}] {label_or_id('categories', violation.get('category'), self.lang)} — {violation.get('citation', '')}"
+                    f"  • [{violation.get('severity')}] {category} — {violation.get('citation', '')}"
                     + (f" «{evidence[:80]}»" if evidence else "")
                 ))
                 if violation.get("advice"):

@@ -177,3 +177,14 @@ def test_labels_are_yaml_not_code():
                 offenders.append(f"{path.relative_to(REPO_ROOT)}: {words}")
     assert offenders == []
 
+
+
+def test_the_scoring_doc_names_categories_as_the_labels_do():
+    """docs/scoring.md's category table is one more place people read the labels."""
+    doc = (REPO_ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for category in vocab.CATEGORIES:
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{category}` |")), None)
+        if row is None:
+            continue
+        words = row.split("|")[2].strip()
+        assert words == f"{labels().get('categories', category, 'en')} ({labels().get('categories', category, 'zh')})", row
