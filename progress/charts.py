@@ -18,18 +18,15 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Tuple
 
 import matplotlib
+from matplotlib import cm, dates, font_manager, ticker
+
+from foundation.labels import label_or_id
+from foundation.vocab import DIMENSIONS
+from progress import queries
+from progress.errors import UnknownTrainee
+from progress.reports import since_days
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from foundation.labels import label_or_id  # noqa: E402
-from foundation.vocab import DIMENSIONS  # noqa: E402
-from progress import queries  # noqa: E402
-from progress.errors import UnknownTrainee  # noqa: E402
-from progress.reports import since_days  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +83,10 @@ def id_label(kind: str, label_id: str, lang: Optional[str] = None) -> str:
 @contextmanager
 def _chart(width: float = 8, height: float = 4.5) -> Iterator[Tuple[Any, Any]]:
     """A figure drawn entirely under the chosen font: titles, ticks and legends alike."""
+    # Deferred on purpose: pyplot pulls in most of matplotlib (about half a second), and the CLI and
+    # the bot import this module for every command while only drawing a chart needs it.
+    import matplotlib.pyplot as plt
+
     family = cjk_font()
     style = {"font.family": [family, "DejaVu Sans"]} if family else {"font.family": ["DejaVu Sans"]}
     with plt.rc_context(style):
@@ -137,7 +138,7 @@ def trainee_scores_png(store, trainee_id: str, lang: Optional[str] = None) -> by
         axes.set_ylabel(text("score", "分数", lang))
         axes.grid(alpha=0.3)
         axes.legend(loc="lower right", fontsize=8)
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        axes.xaxis.set_major_formatter(dates.DateFormatter("%m-%d"))
         figure.autofmt_xdate()
         return _png(figure)
 
@@ -177,7 +178,7 @@ def violations_over_time_png(store, days: int = 90, lang: Optional[str] = None) 
         buckets = sorted({bucket for bucket, _ in counts})
         categories = sorted({category for _, category in counts})
         bottom = [0] * len(buckets)
-        colours = plt.get_cmap("tab20")
+        colours = cm.get_cmap("tab20")
         for index, category in enumerate(categories):
             heights = [counts.get((bucket, category), 0) for bucket in buckets]
             axes.bar(buckets, heights, bottom=bottom, label=id_label("categories", category, lang),
@@ -185,9 +186,9 @@ def violations_over_time_png(store, days: int = 90, lang: Optional[str] = None) 
             bottom = [b + h for b, h in zip(bottom, heights)]
         axes.set_ylabel(text("violations per week" if weekly else "violations per day",
                              "每周违规次数" if weekly else "每日违规次数", lang))
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         axes.set_ylim(0, max(bottom) * 1.3)
         axes.legend(fontsize=7, ncol=3, loc="upper left")
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        axes.xaxis.set_major_formatter(dates.DateFormatter("%m-%d"))
         figure.autofmt_xdate()
         return _png(figure)
