@@ -24,6 +24,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import jobs
+from bot.bot_data import SERVICES_KEY, Services
 from bot.commands import COMMANDS
 from bot.errors import NO_TOKEN, BotConfigError
 from bot.handlers import common, drill, lead, trainee, trainer
@@ -31,7 +32,6 @@ from bot.i18n import t
 from bot.messaging import optional_call
 from bot.network import RetryingRateLimiter
 from bot.redact import install_token_redaction
-from bot.bot_data import SERVICES_KEY, Services
 from foundation.settings import Settings
 from simulator.catalog import load_scenarios, scenario_rows
 

@@ -15,10 +15,10 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.bot_data import Services, services
 from bot.i18n import t
 from bot.messaging import optional_call, send_html, typing
 from bot.roles import Caller
-from bot.bot_data import Services, services
 from foundation.errors import SimulatorUnavailable
 
 log = logging.getLogger(__name__)

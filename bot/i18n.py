@@ -15,8 +15,8 @@ import yaml
 
 from bot.errors import I18nError
 from foundation import paths
+from foundation.vocab import LANGUAGES
 
-LANGUAGES = ("zh", "en")
 DEFAULT_LANG = "en"
 RESERVED_PLACEHOLDERS = {"key", "lang"}
 

@@ -10,10 +10,10 @@ import logging
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.bot_data import services
 from bot.conversation import deliver_pending, scenario_title
 from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
-from bot.bot_data import services
 from lrs_client import sync_xapi
 from progress.store import ABANDONED_AFTER_MINUTES
 

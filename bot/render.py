@@ -12,10 +12,9 @@ from typing import Any, Iterable, List, Mapping, Optional, Sequence
 
 from bot.i18n import t
 from foundation.labels import label, label_or_id
-from foundation.vocab import DIMENSIONS
+from foundation.vocab import DIMENSIONS, LANGUAGES, MODES, REGIMES
 
 TELEGRAM_LIMIT = 4096
-CAPTION_LIMIT = 1024
 _TOKEN = re.compile(r"<[^<>]+>|&#?\w+;|.", re.DOTALL)
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][\w-]*)")
 
@@ -128,7 +127,7 @@ def scenario_card(card: Mapping[str, Any], lang: str) -> str:
         value = card.get(field_name)
         if value not in (None, ""):
             rows.append(f"<b>{t(key, lang)}</b>: {esc(value)}")
-    if card.get("regime") in ("cn", "us"):
+    if card.get("regime") in REGIMES:
         rows.append(f"<b>{t('card.regime', lang)}</b>: {t('regime.' + card['regime'], lang)}")
     if card.get("briefing"):
         rows.append("")
@@ -280,11 +279,11 @@ def _display_width(text: str) -> int:
 def transcript(session: Mapping[str, Any], turns: Sequence[Mapping[str, Any]], title: str, lang: str,
                debtor_name: str) -> str:
     """A session as a chat log with each turn's violations, then the report card if it has one."""
-    mode = t(f"mode_short.{session.get('mode')}", lang) if session.get("mode") in ("coach", "exam") else ""
+    mode = t(f"mode_short.{session.get('mode')}", lang) if session.get("mode") in MODES else ""
     status = session.get("status") or ""
     status_text = t(f"status.{status}", lang) if status in ("active", "completed", "abandoned") else esc(status)
     rows = [t("transcript.header", lang, session=esc(session.get("id")), title=esc(title),
-              language=t(f"lang.{session.get('lang')}", lang) if session.get("lang") in ("zh", "en") else "",
+              language=t(f"lang.{session.get('lang')}", lang) if session.get("lang") in LANGUAGES else "",
               mode=mode, status=status_text), ""]
     if session.get("transcript_deleted_at"):
         rows.append(f"<i>{t('transcript.deleted', lang)}</i>")
@@ -311,7 +310,7 @@ def transcript(session: Mapping[str, Any], turns: Sequence[Mapping[str, Any]], t
 def history_label(session: Mapping[str, Any], title: str, lang: str) -> str:
     """One button's text: date, scenario, mode and score (or status when there is no score)."""
     date = str(session.get("started_at") or "")[:10]
-    mode = t(f"mode_short.{session.get('mode')}", lang) if session.get("mode") in ("coach", "exam") else ""
+    mode = t(f"mode_short.{session.get('mode')}", lang) if session.get("mode") in MODES else ""
     if session.get("overall") is not None:
         mark = "✅" if session.get("passed") else "❌"
         score = f"{session['overall']:.0f} {mark}"

@@ -6,10 +6,10 @@ from typing import Optional
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.bot_data import Services, services
 from bot.conversation import debtor_name, scenario_title
 from bot.i18n import t
 from bot.messaging import send_html
-from bot.bot_data import Services, services
 from bot.roles import Caller, may_view_session
 from foundation.labels import label
 from foundation.vocab import DIMENSIONS

@@ -51,13 +51,13 @@ class TerminalView:
     def scenario_card(self, card: Mapping[str, Any]) -> None:
         lines = Text()
         lines.append(f"{card.get('title', '')}\n", style="bold")
-        for key, label in (("debtor_name", self.labels["debtor"]), ("product", self.labels["product"]),
+        for key, caption in (("debtor_name", self.labels["debtor"]), ("product", self.labels["product"]),
                            ("amount_owed", self.labels["amount"]), ("minimum_payment", self.labels["minimum"]),
                            ("days_past_due", self.labels["dpd"]), ("bucket", self.labels["bucket"]),
                            ("local_time", self.labels["local_time"]), ("contacts_today", self.labels["contacts_today"])):
             value = card.get(key)
             if value not in (None, ""):
-                lines.append(f"{label}: {value}\n")
+                lines.append(f"{caption}: {value}\n")
         if card.get("briefing"):
             lines.append(f"\n{self.labels['briefing']}: {card['briefing']}\n")
         goals = card.get("goals") or []
@@ -103,10 +103,10 @@ class TerminalView:
                 table.add_row(label("dimensions", key, self.lang), str(scores[key]))
         if "commitment_secured" in report:
             table.add_row(self.labels["commitment"], self.labels["yes" if report["commitment_secured"] else "no"])
-        for key, label in (("best_turn", "best"), ("worst_turn", "worst")):
+        for key, caption in (("best_turn", "best"), ("worst_turn", "worst")):
             turn = report.get(key)
             if turn:
-                table.add_row(self.labels[label], f"#{turn.get('turn')} ({turn.get('overall')}): {turn.get('text', '')[:120]}")
+                table.add_row(self.labels[caption], f"#{turn.get('turn')} ({turn.get('overall')}): {turn.get('text', '')[:120]}")
         verdict = self.labels["passed"] if passed else self.labels["failed"]
         table.add_row("", Text(verdict, style="bold green" if passed else "bold red"))
         self.console.print(table)
@@ -115,8 +115,9 @@ class TerminalView:
             self.console.print(f"{self.labels['violations']}:", style="bold red")
             for violation in violations:
                 evidence = violation.get("evidence") or ""
+                category = label_or_id("categories", violation.get("category"), self.lang)
                 self.console.print(Text(
-                    f"  • [{violation.get('severity')}] {label_or_id('categories', violation.get('category'), self.lang)} — {violation.get('citation', '')}"
+                    f"  • [{violation.get('severity')}] {category} — {violation.get('citation', '')}"
                     + (f" «{evidence[:80]}»" if evidence else "")
                 ))
                 if violation.get("advice"):

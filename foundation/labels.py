@@ -127,7 +127,7 @@ def labels() -> Labels:
 
 
 def label(kind: str, label_id: LabelId, lang: str) -> str:
-    """One label, e.g. `label("outcomes", "payment_plan", "zh")` → 分期方案."""
+    """One label, e.g. `label("outcomes", "payment_plan", "zh")`, the Chinese words for a payment plan."""
     return labels().get(kind, label_id, lang)
 
 

@@ -91,7 +91,7 @@ class Settings:
         merged.update({k: v for k, v in (os.environ if environ is None else environ).items() if k in ENVIRONMENT})
         return cls(
             db_path=_path(merged["DOJO_DB"]),
-            data_dir=_path(merged["DOJO_DATA_DIR"]).resolve(),
+            data_dir=_path(merged["DOJO_DATA_DIR"] or "data").resolve(),
             rasa_url=merged["DOJO_RASA_URL"].rstrip("/"),
             rasa_port=int(merged["DOJO_RASA_PORT"]),
             actions_port=int(merged["DOJO_ACTIONS_PORT"]),

@@ -87,6 +87,8 @@ def turn_payload(session_id: str, turn_no: int, intent: Optional[str], confidenc
 
 def error_payload(session_id: str, error: str, **extra: Any) -> Dict[str, Any]:
     """The custom JSON of a turn the simulator could not play; `error` is one of SYSTEM_ERRORS."""
+    if error not in SYSTEM_ERRORS:
+        raise ValueError(f"unknown system error {error!r} (known: {', '.join(SYSTEM_ERRORS)})")
     return {PAYLOAD_KEY: {"session_id": session_id, "error": error, **extra}}
 
 

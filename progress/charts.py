@@ -18,18 +18,15 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Tuple
 
 import matplotlib
+from matplotlib import cm, dates, font_manager, ticker
+
+from foundation.labels import label_or_id
+from foundation.vocab import CATEGORIES, DIMENSIONS, NVC_PARTS, REPLY_CATEGORIES
+from progress import queries
+from progress.errors import UnknownTrainee
+from progress.reports import since_days
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from foundation.labels import label_or_id  # noqa: E402
-from foundation.vocab import CATEGORIES, DIMENSIONS, NVC_PARTS, REPLY_CATEGORIES  # noqa: E402
-from progress import queries  # noqa: E402
-from progress.errors import UnknownTrainee  # noqa: E402
-from progress.reports import since_days  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -84,21 +81,29 @@ def id_label(kind: str, label_id: str, lang: Optional[str] = None) -> str:
 
 
 @contextmanager
-def _chart(width: float = 8, height: float = 4.5) -> Iterator[Tuple[Any, Any]]:
-    """A figure drawn entirely under the chosen font: titles, ticks and legends alike."""
+def _chart(width: float = 8, height: float = 4.5, columns: int = 1,
+           width_ratios: Optional[list] = None) -> Iterator[Tuple[Any, Any]]:
+    """A figure drawn entirely under the chosen font: titles, ticks and legends alike. With
+    `columns` > 1 the axes come as a tuple, side by side."""
+    # Deferred on purpose: pyplot pulls in most of matplotlib (about half a second), and the CLI and
+    # the bot import this module for every command while only drawing a chart needs it.
+    import matplotlib.pyplot as plt
+
     family = cjk_font()
     style = {"font.family": [family, "DejaVu Sans"]} if family else {"font.family": ["DejaVu Sans"]}
     with plt.rc_context(style):
-        figure, axes = plt.subplots(figsize=(width, height), dpi=100)
+        figure, axes = plt.subplots(1, columns, figsize=(width, height), dpi=100,
+                                    gridspec_kw={"width_ratios": width_ratios} if width_ratios else None)
         try:
             yield figure, axes
         finally:
             plt.close(figure)
 
 
-def _png(figure) -> bytes:
+def _png(figure, tight: bool = True) -> bytes:
     buffer = io.BytesIO()
-    figure.tight_layout()
+    if tight:
+        figure.tight_layout()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
 
@@ -137,7 +142,7 @@ def trainee_scores_png(store, trainee_id: str, lang: Optional[str] = None) -> by
         axes.set_ylabel(text("score", "分数", lang))
         axes.grid(alpha=0.3)
         axes.legend(loc="lower right", fontsize=8)
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        axes.xaxis.set_major_formatter(dates.DateFormatter("%m-%d"))
         figure.autofmt_xdate()
         return _png(figure)
 
@@ -177,7 +182,7 @@ def violations_over_time_png(store, days: int = 90, lang: Optional[str] = None) 
         buckets = sorted({bucket for bucket, _ in counts})
         categories = sorted({category for _, category in counts})
         bottom = [0] * len(buckets)
-        colours = plt.get_cmap("tab20")
+        colours = cm.get_cmap("tab20")
         for index, category in enumerate(categories):
             heights = [counts.get((bucket, category), 0) for bucket in buckets]
             axes.bar(buckets, heights, bottom=bottom, label=id_label("categories", category, lang),
@@ -185,10 +190,10 @@ def violations_over_time_png(store, days: int = 90, lang: Optional[str] = None) 
             bottom = [b + h for b, h in zip(bottom, heights)]
         axes.set_ylabel(text("violations per week" if weekly else "violations per day",
                              "每周违规次数" if weekly else "每日违规次数", lang))
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         axes.set_ylim(0, max(bottom) * 1.3)
         axes.legend(fontsize=7, ncol=3, loc="upper left")
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        axes.xaxis.set_major_formatter(dates.DateFormatter("%m-%d"))
         figure.autofmt_xdate()
         return _png(figure)
 
@@ -209,41 +214,32 @@ def team_heatmap_png(store, lang: Optional[str] = None, max_trainees: int = HEAT
     ranked = sorted(scores, key=lambda t: (-sum(scores[t].values()), t))
     shown = ranked[:max_trainees]
     height = max(4.0, 1.6 + 0.22 * len(shown))
-    family = cjk_font()
-    style = {"font.family": [family, "DejaVu Sans"]} if family else {"font.family": ["DejaVu Sans"]}
-    with plt.rc_context(style):
-        figure, (left, right) = plt.subplots(1, 2, figsize=(12, height), dpi=100,
-                                             gridspec_kw={"width_ratios": [len(categories), len(parts)]})
-        try:
-            title = text("Weak points by trainee", "学员弱项热力图", lang)
-            if len(ranked) > len(shown):
-                title += text(f" (weakest {len(shown)} of {len(ranked)})", f"（最弱 {len(shown)} / {len(ranked)} 人）", lang)
-            figure.suptitle(title)
-            if not shown:
-                _empty(left, "no sessions yet", "尚无练习记录", lang)
-                right.set_axis_off()
-                return _png(figure)
-            for axes, columns, kind, heading in (
-                (left, categories, "categories", text("violations (severity-weighted per session)", "违规（按严重度加权/每次）", lang)),
-                (right, parts, "nvc_parts", text("NVC part missing (share of sessions)", "缺少的非暴力沟通要素（占比）", lang)),
-            ):
-                grid = [[scores[t].get(column, 0.0) for column in columns] for t in shown]
-                image = axes.imshow(grid, aspect="auto", cmap="Reds", vmin=0,
-                                    vmax=max(1.0, max(max(r) for r in grid)) if kind == "categories" else 1.0)
-                axes.set_title(heading, fontsize=9)
-                axes.set_xticks(range(len(columns)))
-                names = [id_label(kind, c.split(".", 1)[-1], lang) for c in columns]
-                axes.set_xticklabels(names, rotation=40, ha="right", fontsize=7)
-                axes.set_yticks(range(len(shown)))
-                axes.set_yticklabels(shown if axes is left else [], fontsize=6)
-                figure.colorbar(image, ax=axes, fraction=0.05)
-            # Fixed margins rather than tight_layout: measuring every tick label cost a third of the time.
-            figure.subplots_adjust(left=0.1, right=0.97, top=1 - 0.9 / height, bottom=min(0.45, 2.3 / height), wspace=0.25)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png")
-            return buffer.getvalue()
-        finally:
-            plt.close(figure)
+    with _chart(12, height, columns=2, width_ratios=[len(categories), len(parts)]) as (figure, (left, right)):
+        title = text("Weak points by trainee", "学员弱项热力图", lang)
+        if len(ranked) > len(shown):
+            title += text(f" (weakest {len(shown)} of {len(ranked)})", f"（最弱 {len(shown)} / {len(ranked)} 人）", lang)
+        figure.suptitle(title)
+        if not shown:
+            _empty(left, "no sessions yet", "尚无练习记录", lang)
+            right.set_axis_off()
+            return _png(figure)
+        for axes, columns, kind, heading in (
+            (left, categories, "categories", text("violations (severity-weighted per session)", "违规（按严重度加权/每次）", lang)),
+            (right, parts, "nvc_parts", text("NVC part missing (share of sessions)", "缺少的非暴力沟通要素（占比）", lang)),
+        ):
+            grid = [[scores[t].get(column, 0.0) for column in columns] for t in shown]
+            image = axes.imshow(grid, aspect="auto", cmap="Reds", vmin=0,
+                                vmax=max(1.0, max(max(r) for r in grid)) if kind == "categories" else 1.0)
+            axes.set_title(heading, fontsize=9)
+            axes.set_xticks(range(len(columns)))
+            axes.set_xticklabels([id_label(kind, c.split(".", 1)[-1], lang) for c in columns],
+                                 rotation=40, ha="right", fontsize=7)
+            axes.set_yticks(range(len(shown)))
+            axes.set_yticklabels(shown if axes is left else [], fontsize=6)
+            figure.colorbar(image, ax=axes, fraction=0.05)
+        # Fixed margins rather than tight_layout: measuring every tick label cost a third of the time.
+        figure.subplots_adjust(left=0.1, right=0.97, top=1 - 0.9 / height, bottom=min(0.45, 2.3 / height), wspace=0.25)
+        return _png(figure, tight=False)
 
 
 def time_to_certify_png(store, lang: Optional[str] = None) -> bytes:

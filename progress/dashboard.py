@@ -20,6 +20,7 @@ from typing import Optional, Union
 from datasette import hookimpl
 
 from foundation.errors import DojoError
+from foundation.labels import bilingual, labels
 from progress import queries
 from progress.store_drills import HALF_LIFE_DAYS, MIN_SESSIONS_FOR_PROFICIENCY
 
@@ -60,6 +61,11 @@ def _glance_sql(sql: str) -> str:
     """The progress-at-a-glance queries with the store's constants: now, a 30-day half-life, 3 sessions."""
     return (sql.replace(":now", "datetime('now')").replace(":half_life", repr(HALF_LIFE_DAYS))
             .replace(":min_sessions", str(MIN_SESSIONS_FOR_PROFICIENCY)))
+def _labelled(sql: str, **columns: str) -> str:
+    """The query plus `<column>_label` for each named id column: its label in both languages
+    (`English / 中文`, from data/i18n/labels.yml), which is what the charts show."""
+    added = "".join(f", dojo_label('{kind}', q.\"{column}\") as \"{column}_label\"" for column, kind in columns.items())
+    return f"select q.*{added} from ({_dashboard_sql(sql)}) q"
 
 
 CANNED_QUERIES = {
@@ -180,21 +186,22 @@ def dashboards_config() -> dict:
                 },
             }),
             "violations": _vega("Violations by category / 违规分类",
-                                queries.VIOLATIONS_BY_CATEGORY.replace(":trainee", "''").replace(":scenario", "''"), {
+                                _labelled(queries.VIOLATIONS_BY_CATEGORY.replace(":trainee", "''")
+                                          .replace(":scenario", "''"), category="categories"), {
                 "mark": {"type": "bar", "tooltip": True},
                 "encoding": {
-                    "y": {"field": "category", "type": "nominal", "sort": "-x", "title": None},
+                    "y": {"field": "category_label", "type": "nominal", "sort": "-x", "title": None},
                     "x": {"field": "violations", "type": "quantitative"},
                     "color": {"field": "critical", "type": "quantitative", "title": "critical"},
                 },
             }),
             "difficulty": _vega("Scenario difficulty / 场景难度",
-                                queries.SCENARIO_DIFFICULTY.replace(":scenario", "''"), {
+                                _labelled(queries.SCENARIO_DIFFICULTY.replace(":scenario", "''"), persona="personas"), {
                 "mark": {"type": "bar", "tooltip": True},
                 "encoding": {
                     "y": {"field": "scenario", "type": "nominal", "sort": "x", "title": None},
                     "x": {"field": "avg_overall", "type": "quantitative", "scale": {"domain": [0, 100]}},
-                    "color": {"field": "persona", "type": "nominal"},
+                    "color": {"field": "persona_label", "type": "nominal", "title": "persona"},
                 },
             }),
             "heatmap": _vega("Weak points by trainee / 学员弱项热力图",
@@ -274,9 +281,17 @@ def html_escape(value):
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def dojo_label(kind, label_id):
+    """SQL `dojo_label(kind, id)`: the id's label in both languages, or the id when it has none."""
+    if label_id is None or kind not in labels().table:
+        return label_id
+    return bilingual(kind, label_id)
+
+
 def prepare(conn: sqlite3.Connection) -> None:
     conn.set_authorizer(read_only_authorizer)
     conn.create_function("html_escape", 1, html_escape, deterministic=True)
+    conn.create_function("dojo_label", 2, dojo_label, deterministic=True)
 
 
 class _Plugin:

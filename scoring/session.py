@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
 
 from foundation import paths
+from foundation.labels import label
+from foundation.vocab import DIMENSIONS
 from scoring.categories import CATEGORY_LABELS, SEVERITY_RANK
 from scoring.errors import RulePackError, ScoringInputError
 from scoring.patterns import compile_list
@@ -277,10 +279,8 @@ def _anger_fell(turns: Sequence[SessionTurn]) -> Optional[bool]:
 _REASONS = {
     "no_turns": {"zh": "没有任何学员发言", "en": "the session has no trainee turns"},
     "critical": {"zh": "出现严重违规：{what}", "en": "critical violation: {what}"},
-    "min_overall": {"zh": "总分 {got} 低于要求的 {want}", "en": "overall {got} is below the required {want}"},
-    "min_compliance": {"zh": "合规分 {got} 低于要求的 {want}", "en": "compliance {got} is below the required {want}"},
-    "min_nvc": {"zh": "非暴力沟通分 {got} 低于要求的 {want}", "en": "NVC {got} is below the required {want}"},
-    "min_deescalation": {"zh": "降温分 {got} 低于要求的 {want}", "en": "de-escalation {got} is below the required {want}"},
+    # {dimension} is the score's label (data/i18n/labels.yml), as every other surface shows it.
+    "min_score": {"zh": "{dimension} {got} 分，低于要求的 {want} 分", "en": "{dimension} {got} is below the required {want}"},
     "require_commitment": {"zh": "未取得具体的还款承诺（金额和日期）", "en": "no concrete commitment (amount and date) was secured"},
     "max_violations": {"zh": "违规 {got} 项，超过允许的 {want} 项", "en": "{got} violations, more than the {want} allowed"},
 }
@@ -299,7 +299,8 @@ def _fail_reasons(turns, violations, scores, context, commitment_secured, lang) 
     for key, score_name in _CRITERIA_SCORES.items():
         want = criteria.get(key)
         if want is not None and scores[score_name] < want:
-            reasons.append(_REASONS[key][lang].format(got=scores[score_name], want=want))
+            reasons.append(_REASONS["min_score"][lang].format(dimension=label("dimensions", score_name, lang),
+                                                               got=scores[score_name], want=want))
     if criteria.get("require_commitment") and not commitment_secured:
         reasons.append(_REASONS["require_commitment"][lang])
     allowed = criteria.get("max_violations")
@@ -309,10 +310,12 @@ def _fail_reasons(turns, violations, scores, context, commitment_secured, lang) 
 
 
 def _summary(lang, passed, scores, violations, commitment_secured, anger_fell, arc) -> str:
+    named = {dimension: label("dimensions", dimension, lang) for dimension in DIMENSIONS}
     if lang == "zh":
         verdict = "通过" if passed else "未通过"
         parts = [
-            f"{verdict}：总分{scores['overall']}（合规{scores['compliance']}，非暴力沟通{scores['nvc']}，降温{scores['deescalation']}）",
+            f"{verdict}：{named['overall']}{scores['overall']}（{named['compliance']}{scores['compliance']}，"
+            f"{named['nvc']}{scores['nvc']}，{named['deescalation']}{scores['deescalation']}）",
             f"违规{len(violations)}项" if violations else "无违规",
             "已取得还款承诺" if commitment_secured else "未取得还款承诺",
         ]
@@ -322,7 +325,8 @@ def _summary(lang, passed, scores, violations, commitment_secured, anger_fell, a
         return "；".join(parts) + "。"
     verdict = "Passed" if passed else "Failed"
     parts = [
-        f"{verdict}: overall {scores['overall']} (compliance {scores['compliance']}, NVC {scores['nvc']}, de-escalation {scores['deescalation']})",
+        f"{verdict}: {named['overall'].lower()} {scores['overall']} ({named['compliance'].lower()} {scores['compliance']}, "
+        f"{named['nvc'].lower()} {scores['nvc']}, {named['deescalation'].lower()} {scores['deescalation']})",
         f"{len(violations)} violation(s)" if violations else "no violations",
         "commitment secured" if commitment_secured else "no commitment secured",
     ]

@@ -5,11 +5,11 @@ import bisect
 import re
 from typing import List, Optional, Tuple
 
+from foundation.vocab import LANGUAGES, REGIMES
 from scoring.errors import ScoringInputError
 
 MAX_REPLY_CHARS = 10_000
-LANGS = ("zh", "en")
-REGIMES = ("cn", "us")
+LANGS = LANGUAGES
 DEFAULT_REGIME = {"zh": "cn", "en": "us"}
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

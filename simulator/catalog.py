@@ -1,8 +1,8 @@
 """Loads and cross-checks the persona and scenario catalogue.
 
 The default directories come from `foundation.paths` (so `DOJO_DATA_DIR` moves them); tests and
-authors pass their own. Loading the
-default catalogue is cached per process because the action server asks for it on every turn.
+authors pass their own. Loading the default catalogue is cached per folder because the action
+server asks for it on every turn.
 """
 from __future__ import annotations
 
@@ -72,9 +72,10 @@ def load_scenarios(directory: Optional[PathLike] = None,
 
 def load_catalog(personas_dir: Optional[PathLike] = None,
                  scenarios_dir: Optional[PathLike] = None) -> Catalog:
-    """Both halves, validated together; the default directories are read once per process."""
+    """Both halves, validated together; the default directories (the data folder's) are read once per folder."""
     if personas_dir is None and scenarios_dir is None:
-        return _default_catalog()
+        default_personas, default_scenarios = _default_dirs()
+        return _cached_catalog(str(default_personas), str(default_scenarios))
     return _load(personas_dir, scenarios_dir)
 
 
@@ -83,9 +84,9 @@ def _load(personas_dir, scenarios_dir) -> Catalog:
     return Catalog(personas, load_scenarios(scenarios_dir, personas))
 
 
-@lru_cache(maxsize=1)
-def _default_catalog() -> Catalog:
-    return _load(None, None)
+@lru_cache(maxsize=4)
+def _cached_catalog(personas_dir: str, scenarios_dir: str) -> Catalog:
+    return _load(Path(personas_dir), Path(scenarios_dir))
 
 
 def scenario_rows(scenarios: Mapping[str, Scenario]) -> List[Dict[str, Any]]:

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Optional, Tuple
 
+# SESSION_CATEGORIES are judged over the whole call, not the words just said: the debtor does not hear them.
+from foundation.vocab import SESSION_CATEGORIES
 from simulator.acts import INTENTS, ScoreSignal, TraineeAct, is_noise, is_rambling
 from simulator.persona import Levels, Persona
 from simulator.scenario import Scenario
@@ -45,8 +47,6 @@ VIOLATION_SITUATIONS = (
 # Violations that make a debtor reach for the regulator rather than just the red button.
 COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "false_legal_threat",
                                   "impersonation", "third_party_disclosure", "privacy_violation"})
-# Judged over the whole call, not the words just said: the debtor does not hear them.
-SESSION_CATEGORIES = frozenset({"missing_disclosure", "contact_frequency", "calling_hours"})
 HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
 DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "pressure"})
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from foundation.vocab import LANGUAGES
 from simulator.errors import CatalogError
 from simulator.yaml_source import FieldPath, YamlSource, dotted
 
-LANGUAGES = ("zh", "en")
 _MISSING = object()
 _ABSENT = object()
 

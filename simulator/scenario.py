@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Tuple
 
+from foundation.vocab import REGIMES
 from simulator.fields import LANGUAGES, FieldReader
 from simulator.terms import format_money
 from simulator.yaml_source import load_yaml
 
-REGIMES = ("cn", "us")
 CURRENCY_OF_REGIME = {"cn": "CNY", "us": "USD"}
 BUCKETS = {"M1": (1, 30), "M2": (31, 60), "M3": (61, 90)}
 GENDERS = ("female", "male")

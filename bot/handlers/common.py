@@ -8,13 +8,13 @@ from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMa
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.bot_data import services
 from bot.commands import commands_for
 from bot.errors import BotError
 from bot.i18n import LANGUAGES, lang_from_telegram, normalise_lang, t
 from bot.messaging import optional_call, send_html
 from bot.render import esc
 from bot.roles import CALLER_KEY, Caller, caller_of, configured_role, requires, store_user_id
-from bot.bot_data import services
 from foundation.errors import DojoError
 from progress.vocab import ROLE_RANK
 

@@ -12,12 +12,12 @@ from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.bot_data import services
 from bot.errors import UsageError
 from bot.handlers.common import set_menu_for
 from bot.handlers.targets import display_name, resolve_user
 from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
-from bot.bot_data import services
 from bot.roles import Caller, caller_of, requires
 from progress.charts import team_funnel_png, team_heatmap_png, time_to_certify_png
 from progress.reports import as_csv, team_report

@@ -7,15 +7,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.bot_data import services
 from bot.conversation import deliver_pending, end_call, open_call, scenario_title
 from bot.handlers import drill as drills_handler
 from bot.handlers.targets import display_name, resolve_user
 from bot.i18n import t
 from bot.messaging import optional_call, send_html
 from bot.pending import telegram_message_key
-from bot.bot_data import services
 from bot.roles import caller_of, requires
 from bot.views import progress_text, send_transcript
+from foundation.vocab import MODES
 from progress.access import can_view_trainee
 from progress.charts import trainee_scores_png
 
@@ -75,11 +76,11 @@ async def practice_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         lang = parts[2]
         buttons = [[InlineKeyboardButton(t(f"mode.{mode}", caller.lang),
                                          callback_data=f"{PRACTICE_CALLBACK}m:{scenario.id}:{lang}:{mode}")]
-                   for mode in ("coach", "exam")]
+                   for mode in MODES]
         await query.edit_message_text(
             t("practice.choose_mode", caller.lang, title=title, language=t(f"lang.{lang}", caller.lang)),
             reply_markup=InlineKeyboardMarkup(buttons))
-    elif step == "m" and len(parts) == 4 and parts[2] in scenario.languages and parts[3] in ("coach", "exam"):
+    elif step == "m" and len(parts) == 4 and parts[2] in scenario.languages and parts[3] in MODES:
         await begin_session(update, context, scenario, parts[2], parts[3])
 
 

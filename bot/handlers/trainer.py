@@ -12,14 +12,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.bot_data import Services, services
+from bot.conversation import scenario_title
 from bot.errors import UsageError
 from bot.handlers.targets import display_name, parse_due, resolve_user
-from bot.conversation import scenario_title
-from bot.views import send_transcript
 from bot.i18n import t
 from bot.messaging import optional_call, send_html
 from bot.roles import Caller, caller_of, requires
-from bot.bot_data import Services, services
+from bot.views import send_transcript
+from foundation.vocab import MODES
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,6 @@ ASSIGN_CALLBACK = "a:"
 ASSIGN_STATE = "assign_draft"
 DUE_CHOICES = (1, 3, 7, 14)
 TRAINEES_PER_PAGE = 20
-MODES = ("coach", "exam")
 
 
 @requires("trainer")

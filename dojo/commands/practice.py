@@ -19,6 +19,7 @@ from dojo.terminal_view import TerminalView
 from foundation.errors import DojoError, SimulatorUnavailable
 from foundation.settings import Settings
 from foundation.turn_message import DebtorReply
+from foundation.vocab import LANGUAGES, MODES
 from rasa_client import RasaClient
 
 END_COMMANDS = {"/end", "/结束"}
@@ -104,9 +105,9 @@ def practice_command(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object per turn on stdout"),
 ) -> None:
     """Practise a collection call against a simulated debtor."""
-    if lang not in ("zh", "en"):
+    if lang not in LANGUAGES:
         raise DojoError(f"--lang must be zh or en, not {lang!r}")
-    if mode not in ("coach", "exam"):
+    if mode not in MODES:
         raise DojoError(f"--mode must be coach or exam, not {mode!r}")
     catalog = load_catalog_or_fail()
     chosen = resolve_scenario(catalog, scenario)

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dojo.catalog_access import load_catalog_or_fail
+from foundation.vocab import LANGUAGES
 
 
 def scenarios_command(
@@ -25,7 +26,7 @@ def scenarios_command(
         table.add_column(column, no_wrap=True)
     table.add_column("title")
     for s in scenarios:
-        table.add_row(s.id, s.persona, s.regime, s.bucket, str(s.difficulty), ",".join(s.languages), s.title(lang if lang in ("zh", "en") else "en"))
+        table.add_row(s.id, s.persona, s.regime, s.bucket, str(s.difficulty), ",".join(s.languages), s.title(lang if lang in LANGUAGES else "en"))
     Console().print(table)
 
 

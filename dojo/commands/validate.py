@@ -14,6 +14,7 @@ from foundation import paths
 from foundation.errors import DataFileError, DojoError
 from foundation.labels import load_labels
 from foundation.paths import REPO_ROOT
+from foundation.vocab import REGIMES
 from progress.certification import load_policy
 from progress.errors import PolicyError
 from scoring.errors import ScoringError
@@ -31,7 +32,7 @@ def validate_command(
     typer.echo("ok  labels (categories, outcomes, personas, dimensions, levels, stages)")
     catalog = load_catalog_or_fail()
     typer.echo(f"ok  {len(catalog.personas)} personas, {len(catalog.scenarios)} scenarios")
-    for regime in ("cn", "us"):
+    for regime in REGIMES:
         try:
             pack = rule_pack(regime)
         except ScoringError as exc:

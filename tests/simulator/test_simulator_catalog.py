@@ -158,6 +158,9 @@ BROKEN_PERSONAS = [
     ("hostile.yml", "escalation_order: [complaint, hung_up]", "escalation_order: [complaint]",
      "escalation_order", "each of complaint, hung_up"),
     ("evasive.yml", "  bluff: {}\n", "", "signal_effects.bluff", "missing required field"),
+    # Persona ids are the fixed vocabulary, and their names are labels (data/i18n/labels.yml), not persona data.
+    ("hostile.yml", "id: hostile", "id: grumpy", "id", "unknown persona id 'grumpy'"),
+    ("hostile.yml", "id: hostile\n", "id: hostile\nname: {zh: 情绪对抗型, en: Hostile}\n", "name", "data/i18n/labels.yml"),
     ("lines/evasive.yml", '"好吧，{amount}，{date}之前。"', '"好吧，{amount}，{when}之前。"',
      "lines.tentative_promise.any.zh[1]", "unknown placeholder {when}"),
     ("lines/evasive.yml", '"好吧，{amount}，{date}之前。"', '"好吧，就这么办。"',

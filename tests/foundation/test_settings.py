@@ -37,3 +37,9 @@ def test_secrets_never_appear_in_repr(secret_field, tmp_path):
 def test_every_variable_has_a_meaning():
     for name, (default, meaning) in ENVIRONMENT.items():
         assert meaning and name.isupper()
+
+
+def test_the_data_folder_is_a_setting(tmp_path):
+    assert Settings.from_env(environ={}, dotenv=tmp_path / "none").data_dir == (REPO_ROOT / "data").resolve()
+    assert Settings.from_env(environ={"DOJO_DATA_DIR": ""}, dotenv=tmp_path / "none").data_dir == (REPO_ROOT / "data").resolve()
+    assert Settings.from_env(environ={"DOJO_DATA_DIR": str(tmp_path)}, dotenv=tmp_path / "none").data_dir == tmp_path.resolve()
