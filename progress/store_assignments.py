@@ -14,49 +14,42 @@ OVERDUE = "overdue"
 class AssignmentsMixin:
     def assign(self, trainer_id: str, trainee_id: str, scenario_id: str, mode: str, due: dt.date) -> dict:
         """Refuses unknown people or scenarios, a non-trainer assigner and a due date in the past."""
-        trainer = self.get_user(trainer_id)
-        if trainer is None:
-            raise UnknownUser(trainer_id)
-        if trainer["role"] not in ("trainer", "lead"):
-            raise AccessDenied("assign scenarios", ("trainer", "lead"))
-        if self.get_user(trainee_id) is None:
-            raise UnknownTrainee(trainee_id)
+        due = self._check_assignment(trainer_id, trainee_id, due, "assign scenarios")
         scenario = self.scenario(scenario_id)
         if scenario is None or not scenario["active"]:
             raise UnknownScenario(scenario_id)
         if mode not in vocab.MODES:
             raise InvalidInput(f"mode {mode!r} is not one of {', '.join(vocab.MODES)} / 无效的模式")
-        if isinstance(due, str):
-            due = _parse_date(due)
-        if due < self.today():
-            raise InvalidInput(f"due date {due.isoformat()} is in the past / 截止日期 {due.isoformat()} 已过")
-        with self.transaction() as db:
-            assignment_id = db["assignments"].insert({
-                "trainer_id": trainer_id, "trainee_id": trainee_id, "scenario_id": scenario_id, "mode": mode,
-                "due": due.isoformat(), "status": "assigned", "created_at": self.now(),
-            }).last_pk
-        return self.assignment(assignment_id)
+        return self._insert_assignment(trainer_id, trainee_id, due, scenario_id=scenario_id, mode=mode)
 
     def assign_drill(self, trainer_id: str, trainee_id: str, topic: str, due: dt.date) -> dict:
         """A drill set as an assignment: `topic` is a weak point with drills, or `auto` (the trainee's own
         weak spots). Which topics exist is the drill bank's to say; the caller checks it."""
+        due = self._check_assignment(trainer_id, trainee_id, due, "assign drills")
+        if not topic or not isinstance(topic, str):
+            raise InvalidInput("a drill assignment needs a topic or auto / 专项练习需要指定主题或 auto")
+        return self._insert_assignment(trainer_id, trainee_id, due, drill=topic, mode="coach")
+
+    def _check_assignment(self, trainer_id: str, trainee_id: str, due, action: str) -> dt.date:
+        """Both people exist, the assigner is a trainer or lead, and the due date is today or later."""
         trainer = self.get_user(trainer_id)
         if trainer is None:
             raise UnknownUser(trainer_id)
         if trainer["role"] not in ("trainer", "lead"):
-            raise AccessDenied("assign drills", ("trainer", "lead"))
+            raise AccessDenied(action, ("trainer", "lead"))
         if self.get_user(trainee_id) is None:
             raise UnknownTrainee(trainee_id)
-        if not topic or not isinstance(topic, str):
-            raise InvalidInput("a drill assignment needs a topic or auto / 专项练习需要指定主题或 auto")
         if isinstance(due, str):
             due = _parse_date(due)
         if due < self.today():
             raise InvalidInput(f"due date {due.isoformat()} is in the past / 截止日期 {due.isoformat()} 已过")
+        return due
+
+    def _insert_assignment(self, trainer_id: str, trainee_id: str, due: dt.date, **what) -> dict:
         with self.transaction() as db:
             assignment_id = db["assignments"].insert({
-                "trainer_id": trainer_id, "trainee_id": trainee_id, "scenario_id": None, "drill": topic,
-                "mode": "coach", "due": due.isoformat(), "status": "assigned", "created_at": self.now(),
+                "trainer_id": trainer_id, "trainee_id": trainee_id, "due": due.isoformat(), "status": "assigned",
+                "created_at": self.now(), **what,
             }).last_pk
         return self.assignment(assignment_id)
 

@@ -9,8 +9,7 @@ import pytest
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from drills import load_bank  # noqa: E402
-from drill_world import SCENARIOS, Clock  # noqa: E402
-from progress.store import Store  # noqa: E402
+from drill_world import Clock, open_store  # noqa: E402
 
 
 @pytest.fixture
@@ -20,8 +19,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(tmp_path, clock):
-    opened = Store.open(tmp_path / "var" / "dojo.db", clock=clock, busy_timeout=1.0)
-    opened.sync_scenarios(SCENARIOS)
+    opened = open_store(tmp_path / "var" / "dojo.db", clock)
     yield opened
     opened.close()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Optional, Sequence
 
+from progress.store import Store
+
 PERSONAS = ("willing_but_broke", "able_but_unwilling", "hostile", "evasive")
 SCENARIOS = [
     {"id": f"{persona}-s{level}", "persona": persona, "regime": "cn", "languages": ["zh", "en"],
@@ -12,6 +14,13 @@ SCENARIOS = [
     for persona in PERSONAS for level in (1, 2)
 ]
 ALL_PARTS = {"observation": True, "feeling": True, "need": True, "request": True}
+
+
+def open_store(path, clock):
+    """A real store file with the scenarios above, on the test's clock."""
+    store = Store.open(path, clock=clock, busy_timeout=1.0)
+    store.sync_scenarios(SCENARIOS)
+    return store
 
 
 class Clock:

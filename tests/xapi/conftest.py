@@ -10,9 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "drills"))
 
-from drill_world import SCENARIOS, Clock  # noqa: E402
+from drill_world import Clock, open_store  # noqa: E402
 from lrs_process import Lrs, ensure_lrs_venv  # noqa: E402
-from progress.store import Store  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +38,6 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(tmp_path, clock):
-    opened = Store.open(tmp_path / "var" / "dojo.db", clock=clock, busy_timeout=1.0)
-    opened.sync_scenarios(SCENARIOS)
+    opened = open_store(tmp_path / "var" / "dojo.db", clock)
     yield opened
     opened.close()
