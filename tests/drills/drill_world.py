@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Optional, Sequence
 
+import pytest
+
 from progress.store import Store
 
 PERSONAS = ("willing_but_broke", "able_but_unwilling", "hostile", "evasive")
@@ -61,3 +63,14 @@ def play(store, clock, session_id: str, trainee: str, scenario: str = "hostile-s
     report = {"scores": {"overall": overall, "compliance": 90, "nvc": 70, "deescalation": 70},
               "violations": [], "passed": overall >= 75, "commitment_secured": commitment, "summary": "—"}
     store.finish_session(session_id, "payment_plan", report)
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc))
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    opened = open_store(tmp_path / "var" / "dojo.db", clock)
+    yield opened
+    opened.close()

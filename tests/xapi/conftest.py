@@ -1,7 +1,6 @@
 """Fixtures: a real LRS (Ralph) started by the test, and a store with a generated history."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "drills"))
 
-from drill_world import Clock, open_store  # noqa: E402
+from drill_world import clock, store  # noqa: E402,F401  (shared fixtures)
 from lrs_process import Lrs, ensure_lrs_venv  # noqa: E402
 
 
@@ -30,14 +29,3 @@ def lrs(lrs_bin, tmp_path):
     yield server
     server.kill()
 
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc))
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    opened = open_store(tmp_path / "var" / "dojo.db", clock)
-    yield opened
-    opened.close()
