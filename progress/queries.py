@@ -205,6 +205,10 @@ from sessions
 """
 
 # -- issue 15: weak points, lift, proficiency, drills ------------------------------------------
+# `trainee_id in (select :trainee union all select id from users where :trainee = '')` is "this
+# trainee, or everyone when :trainee is empty" written so SQLite can use the sessions index for one
+# trainee (an `or` would scan every session); `+status` keeps the planner off the status index,
+# which matches nearly every row.
 # docs/progress.md ("Weak points and drills", "Progress at a glance") explains every weight here.
 
 # Each session's weight halves every :half_life days of age (measured from its start to :now).
@@ -219,7 +223,8 @@ with s as materialized (
          status = 'completed' and json_extract(report, '$.commitment_secured') = 0 as no_commitment,
          pow(0.5, max(0.0, julianday(:now) - julianday(started_at)) / :half_life) as w
   from sessions
-  where (:trainee = '' or trainee_id = :trainee) and status in ('completed', 'abandoned') and turn_count > 0
+  where trainee_id in (select :trainee union all select id from users where :trainee = '')
+    and +status in ('completed', 'abandoned') and turn_count > 0
 ),
 per_trainee as (
   select trainee_id, sum(w) as w, count(*) as sessions,
@@ -261,7 +266,8 @@ SCENARIO_LIFT = """
 with done as materialized (
   select trainee_id, scenario_id, mode, overall, passed, ended_at || id as seq
   from sessions
-  where status = 'completed' and overall is not null and (:trainee = '' or trainee_id = :trainee)
+  where trainee_id in (select :trainee union all select id from users where :trainee = '')
+    and +status = 'completed' and overall is not null
 ),
 firsts as (select trainee_id, scenario_id, min(seq), overall as first from done group by trainee_id, scenario_id),
 lasts as (select trainee_id, scenario_id, max(seq), overall as latest from done group by trainee_id, scenario_id),
@@ -285,8 +291,8 @@ with s as (
   select trainee_id, overall, compliance, nvc, deescalation,
          pow(0.5, max(0.0, julianday(:now) - julianday(ended_at)) / :half_life) as w
   from sessions
-  where status = 'completed' and overall is not null and ended_at is not null
-    and (:trainee = '' or trainee_id = :trainee)
+  where trainee_id in (select :trainee union all select id from users where :trainee = '')
+    and +status = 'completed' and overall is not null and ended_at is not null
 )
 select trainee_id as trainee, count(*) as sessions,
        case when count(*) >= :min_sessions then round(sum(w * overall) / sum(w), 1) end as overall,
