@@ -2,6 +2,9 @@
 offered at the end, `/end` mid-set, no drills during a session; a lead's `/team` charts."""
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+
 from bot_world import ALICE, LEAD, XIAOMING, callback_data, keyboard_after, run, start_practice
 
 GOOD = {"zh": "我理解您现在很困难，我们一起想办法。您看这周五前先还五百元可以吗？",
@@ -126,12 +129,12 @@ def test_a_holder_is_reminded_once_before_a_level_lapses(store, scenarios):
         await register(api, ALICE)
         trainee = f"tg:{ALICE.id}"
         grant = store.certify(trainee, 1, by=f"tg:{LEAD.id}", reason="passed")
-        soon = (store.clock() + __import__("datetime").timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S")
+        soon = (store.clock() + dt.timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S")
         with store.transaction() as db:
             db.execute("update certifications set expires_at = ? where id = ?", [soon, grant["id"]])
         message = await api.wait_text(ALICE.id, "lapses on", timeout=10)
         assert soon[:10] in message.text
-        await __import__("asyncio").sleep(1.0)
+        await asyncio.sleep(1.0)
         assert len([c for c in api.calls_to("sendMessage", ALICE.id) if "lapses on" in c.text]) == 1
 
     run(body, store, scenarios)

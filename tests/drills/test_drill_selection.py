@@ -1,6 +1,7 @@
 """Weak points ranked from generated histories, and the drill sets chosen from them."""
 from __future__ import annotations
 
+import random
 import collections
 
 import pytest
@@ -37,7 +38,7 @@ def test_tied_weaknesses_share_the_set(store, clock, bank):
 
 
 def test_three_tied_weaknesses_split_two_two_one_and_a_fourth_waits():
-    rng = __import__("random").Random("x")
+    rng = random.Random("x")
     plan = dict(allocate([("a", 1.0), ("b", 1.0), ("c", 1.0)], 5, rng))
     assert sorted(plan.values()) == [1, 2, 2]
     plan = dict(allocate([("a", 4.0), ("b", 1.0), ("c", 1.0), ("d", 0.5)], 5, rng))

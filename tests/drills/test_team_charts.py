@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from dojo.cli import app
 from drill_world import findings, play, violation
-from progress import charts
+from progress import charts, queries
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NO_FEELING = {"observation": True, "feeling": False, "need": True, "request": True}
@@ -65,7 +65,7 @@ def test_the_heatmap_reads_the_weak_point_scores(team):
 
 
 def test_time_to_certify_groups_trainees_by_the_month_they_started(team):
-    rows = team.query(__import__("progress.queries", fromlist=["x"]).TIME_TO_CERTIFY)
+    rows = team.query(queries.TIME_TO_CERTIFY)
     assert sum(r["trainees"] for r in rows) == 3 and sum(r["certified"] for r in rows) == 1
 
 

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from foundation.paths import certification_policy
 from progress import reports
 from progress.certification import load_policy
 from progress.errors import PolicyError
@@ -73,7 +74,7 @@ def test_expiry_reminder_is_recorded_once(certified, clock):
 
 
 def test_a_policy_without_valid_days_never_expires(tmp_path, clock):
-    policy = load_policy(__import__("foundation.paths", fromlist=["x"]).certification_policy())
+    policy = load_policy(certification_policy())
     forever = dataclasses.replace(policy, levels=tuple(dataclasses.replace(r, valid_days=None) for r in policy.levels))
     with Store.open(tmp_path / "d.db", clock=clock, policy=forever) as store:
         store.sync_scenarios(SCENARIOS)

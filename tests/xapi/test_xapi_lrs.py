@@ -9,9 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from dojo.cli import app
-from drill_world import findings, play, violation
+from drill_world import SCENARIOS, findings, play, violation
 from foundation.settings import Settings
-from lrs_client import LrsClient, send_pending, sync_xapi
+from progress.store import Store
+from lrs_client import LrsClient, LrsConflict, LrsUnavailable, send_pending, sync_xapi
 from lrs_process import PASSWORD, USER
 
 HOME = "https://bank.example"
@@ -85,7 +86,7 @@ def test_the_store_killed_mid_run_and_restarted_loses_and_doubles_nothing(store,
             # The third batch reaches the store, then it dies before our side hears back.
             real_post(batch)
             lrs.kill()
-            raise __import__("lrs_client").LrsUnavailable("connection reset while waiting for the answer")
+            raise LrsUnavailable("connection reset while waiting for the answer")
         posted.append(real_post(batch))
         return posted[-1]
 
@@ -114,11 +115,9 @@ def test_a_store_that_stays_down_keeps_everything_queued_with_the_error(store, c
 
 
 def test_dojo_export_xapi_writes_json_lines_and_sends(tmp_path, monkeypatch, lrs, clock):
-    from progress.store import Store
-
     db = tmp_path / "cli.db"
     with Store.open(db, clock=clock) as store:
-        store.sync_scenarios(__import__("drill_world").SCENARIOS)
+        store.sync_scenarios(SCENARIOS)
         history(store, clock)
     monkeypatch.setenv("DOJO_DB", str(db))
     monkeypatch.setenv("DOJO_XAPI_HOME_PAGE", HOME)
@@ -141,3 +140,21 @@ def test_a_bad_since_date_is_one_clear_line(since, tmp_path, monkeypatch):
     monkeypatch.setenv("DOJO_DB", str(tmp_path / "x.db"))
     result = CliRunner().invoke(app, ["export", "xapi", "--since", since])
     assert result.exit_code != 0 and "YYYY-MM-DD" in (result.output + str(result.exception))
+
+
+def test_a_statement_the_store_already_holds_in_another_form_is_settled_not_retried_forever(store, clock, lrs):
+    """409 (same id, other content, e.g. a record recomputed after it was sent): the batch is retried
+    one by one, the conflicting statement is read back and counted as delivered, the rest go through."""
+    history(store, clock)
+    statements = store.xapi_statements("2026-01-01", HOME)
+    older = json.loads(json.dumps(statements[0]))
+    older["result"]["score"]["scaled"] = 0.01
+    with LrsClient(lrs.url, USER, PASSWORD) as client:
+        client.post_statements([older])
+        with pytest.raises(LrsConflict):
+            client.post_statements(statements[:3])
+        store.queue_xapi(statements)
+        result = send_pending(store, client, sleep=lambda _: None)
+        assert result.error is None and result.rejected == 0 and result.pending == 0
+        assert client.get_statement(older["id"])["result"]["score"]["scaled"] == 0.01
+        assert len(client.statements()) == len(statements)
