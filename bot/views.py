@@ -56,6 +56,11 @@ def progress_text(svc: Services, trainee_id: str, name: str, lang: str) -> str:
     held = next((lvl for lvl in status.levels if lvl.level == status.held_level), None)
     level_name = (held.name_zh if lang == "zh" else held.name_en) if held else t("progress.level_none", lang)
     rows.append(t("progress.level", lang, level=render.esc(level_name)))
+    expires_at = svc.store.level_expires_at(trainee_id, status.held_level) if held else None
+    if expires_at:
+        expiring = any(row["level"] == status.held_level and not row["expired"]
+                       for row in svc.store.certification_expiry(trainee_id))
+        rows.append(t("progress.expiring" if expiring else "progress.valid_until", lang, date=expires_at[:10]))
     averages = [(d, _average(completed, d)) for d in DIMENSIONS]
     if any(value is not None for _, value in averages):
         rows.append("")

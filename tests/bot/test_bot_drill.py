@@ -134,6 +134,9 @@ def test_a_holder_is_reminded_once_before_a_level_lapses(store, scenarios):
             db.execute("update certifications set expires_at = ? where id = ?", [soon, grant["id"]])
         message = await api.wait_text(ALICE.id, "lapses on", timeout=10)
         assert soon[:10] in message.text
+        mark = len(api.calls)
+        await api.say(ALICE, "/progress")
+        await api.wait_text(ALICE.id, f"Lapses on {soon[:10]}", since=mark)
         await asyncio.sleep(1.0)
         assert len([c for c in api.calls_to("sendMessage", ALICE.id) if "lapses on" in c.text]) == 1
 
