@@ -90,16 +90,40 @@ select
   count(distinct v.trainee_id) as trainees,
   max(v.at) as last_seen
 from violations v
-where (:trainee = '' or v.trainee_id = :trainee)
+where v.overturned_by is null
+  and (:trainee = '' or v.trainee_id = :trainee)
   and (:scenario = '' or v.session_id in (select id from sessions where scenario_id = :scenario))
 group by v.category
 order by violations desc, category
 """
 
+# Per finding (rule id, nvc.<part>, deescalation, session check): how often the graders found it
+# (violations only: NVC parts and tone are not filed as rows), disputed, ruled and overturned.
+FINDING_FIGURES = """
+with found as (
+  select coalesce(rule, category) as finding, count(*) as findings from violations group by 1
+), disputed as (
+  select finding, count(*) as disputes, coalesce(sum(status != 'open'), 0) as rulings,
+         coalesce(sum(status = 'overturned'), 0) as overturned
+  from disputes group by finding
+), ids as (select finding from found union select finding from disputed)
+select
+  ids.finding as finding,
+  found.findings as findings,
+  coalesce(d.disputes, 0) as disputes,
+  coalesce(d.rulings, 0) as rulings,
+  coalesce(d.overturned, 0) as overturned,
+  round(1.0 * d.overturned / nullif(d.rulings, 0), 3) as overturn_rate
+from ids
+left join found on found.finding = ids.finding
+left join disputed d on d.finding = ids.finding
+order by overturn_rate is null, overturn_rate desc, findings desc, ids.finding
+"""
+
 VIOLATIONS_OVER_TIME = """
 select substr(at, 1, 10) as day, category, count(*) as violations
 from violations
-where at >= :since
+where at >= :since and overturned_by is null
 group by day, category
 order by day, category
 """

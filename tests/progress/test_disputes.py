@@ -1,0 +1,275 @@
+"""Disputes on real SQLite with real grading: a trainee disputes a finding, a trainer rules, and an
+overturn recomputes the turn, the session and certification from the stored findings."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from actions.turn_logic import session_report
+from dojo.rulings import Rescorer, session_context
+from progress.certification import load_policy
+from progress.errors import AccessDenied, DisputeConflict, InvalidInput, UnknownDispute
+from progress.store import Store
+from progress.store_disputes import labelled_item, marked_line
+from scoring import score_reply
+from scoring.rulings import rescore_session
+from simulator.catalog import load_scenarios, scenario_rows
+
+SCENARIO = "hostile-m1-fees"
+OPENING = "您好，我是招商银行信用卡中心的工作人员小王，工号1234，本次通话会被录音，今天来电是关于您信用卡逾期的事情。"
+KIND = "我理解您对违约金很生气，您的账单显示逾期25天。您看这周五先还2000元可以吗？"
+# The grader reads "会上门" as a threatened visit; the trainee meant a verification visit.
+VISIT = "我明白您很着急，如果一直不处理，我们会上门拜访核实情况，您看下个月15号还清可以吗？"
+RULE = "cn.cbirc.68.false_legal"
+POLICY = """levels:
+  - level: 1
+    window_days: 30
+    mode: exam
+    personas: [hostile]
+    min_scores: {{overall: {overall}}}
+    max_critical_violations: 0
+"""
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return load_scenarios()
+
+
+def open_store(tmp_path, clock, overall: float) -> Store:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    policy_file = tmp_path / "certification.yml"
+    policy_file.write_text(POLICY.format(overall=overall), encoding="utf-8")
+    store = Store.open(tmp_path / "dojo.db", clock=clock, policy=load_policy(policy_file), busy_timeout=2.0)
+    store.sync_scenarios(scenario_rows(load_scenarios()))
+    store.ensure_user("li", "李雷")
+    store.ensure_user("wang", "王芳")
+    store.ensure_user("coach", "Coach", role="trainer")
+    store.ensure_user("boss", "Boss", role="lead")
+    return store
+
+
+def play(store, clock, scenarios, session_id="s1", trainee="li", lines=(OPENING, KIND, VISIT), mode="exam"):
+    """A whole session graded by the real scorer, finished with the action server's report card."""
+    store.start_session(session_id, trainee, SCENARIO, "zh", mode, "cli")
+    debtor = "你们又打来干什么？"
+    for number, text in enumerate(lines, start=1):
+        clock.advance(seconds=30)
+        findings = score_reply(text, "zh", debtor_said=debtor).to_dict()
+        store.record_turn(session_id, number, text, "acknowledge_feelings", 0.9, f"debtor line {number}",
+                          {"anger": 0.6 - number * 0.1, "trust": 0.4, "willingness": 0.4, "stage": "negotiation"},
+                          findings, None)
+        debtor = f"debtor line {number}"
+    clock.advance(seconds=30)
+    report = session_report(store.session_turns(session_id), scenarios[SCENARIO], "zh", "refused", None)
+    store.finish_session(session_id, "refused", report)
+    return store.session(session_id)
+
+
+@pytest.fixture
+def world(tmp_path, clock, scenarios):
+    store = open_store(tmp_path, clock, overall=99)
+    play(store, clock, scenarios)
+    yield store
+    store.close()
+
+
+def test_the_disputable_findings_name_what_the_report_shows(world):
+    found = {(f["turn_no"], f["finding"]) for f in world.disputable_findings("s1")}
+    assert (3, RULE) in found
+    assert (3, "deescalation") in found and (1, "nvc.feeling") in found
+    assert (0, "commitment") in found
+    visit = next(f for f in world.disputable_findings("s1") if f["finding"] == RULE)
+    assert visit["citation"] and visit["source"] == "rule" and visit["evidence"] == "会上门"
+
+
+def test_an_overturn_recomputes_turn_session_and_counts(world):
+    before = world.session("s1")
+    dispute = world.file_dispute("s1", 3, RULE, "我说的是上门核实，不是威胁", by="li")
+    assert dispute["status"] == "open" and dispute["debtor_said"] == "debtor line 2"
+    assert marked_line(dispute) == VISIT.replace("会上门", "【会上门】")
+    ruled = world.rule_dispute(dispute["id"], "overturn", "coach", "核实上门是合规表述", Rescorer())
+    assert ruled["status"] == "overturned" and ruled["ruled_by"] == "coach" and ruled["ruled_at"]
+    after = world.session("s1")
+    turn = world.session_turns("s1")[2]
+    assert turn["findings"]["violations"] == [] and turn["findings"]["overturned"] == [RULE]
+    assert '"cn.cbirc.68.false_legal"' in turn["findings_graded"]  # the grader's own verdict stays on file
+    assert turn["overall"] > 55 and turn["findings"]["compliance"] == 100
+    assert before["overall"] == 55 and after["overall"] > before["overall"]
+    assert after["violation_count"] == before["violation_count"] - 1
+    assert RULE not in [v["rule"] for v in after["report"]["violations"]]
+    assert after["report"]["overturned"] == [f"3:{RULE}"]
+    assert [v["overturned_by"] for v in world.session_violations("s1") if v["rule"] == RULE] == [dispute["id"]]
+    assert (3, RULE) not in {(f["turn_no"], f["finding"]) for f in world.disputable_findings("s1")}
+    actions = [row["action"] for row in world.audit_log("s1")]
+    assert actions[-2:] == ["dispute", "dispute_overturned"]
+    assert world.audit_log("s1")[-1]["detail"]["note"] == "核实上门是合规表述"
+
+
+def test_an_upheld_finding_changes_nothing(world):
+    before = (world.session("s1"), world.session_turns("s1"), world.session_violations("s1"))
+    dispute = world.file_dispute("s1", 3, RULE, "不是威胁", by="li")
+    ruled = world.rule_dispute(dispute["id"], "uphold", "boss", "上门是禁止的表述", Rescorer())
+    assert ruled["status"] == "upheld" and ruled["certification_change"] is None
+    assert (world.session("s1"), world.session_turns("s1"), world.session_violations("s1")) == before
+    assert world.audit_log("s1")[-1]["action"] == "dispute_upheld"
+
+
+def overall_after_overturn(tmp_path, clock, scenarios) -> int:
+    """What the session scores once the visit is overturned, computed by the graders alone."""
+    probe = open_store(tmp_path / "probe", clock, overall=99)
+    session = play(probe, clock, scenarios)
+    _, report = rescore_session(probe.session_turns("s1"), session_context(session, scenarios[SCENARIO]), {3: {RULE}})
+    probe.close()
+    assert report["scores"]["overall"] > session["overall"]
+    return report["scores"]["overall"]
+
+
+@pytest.mark.parametrize("margin,certified", [(0, True), (1, False)])
+def test_an_overturn_lifts_certification_exactly_at_the_policy_bar(tmp_path, clock, scenarios, margin, certified):
+    bar = overall_after_overturn(tmp_path, clock, scenarios) + margin
+    store = open_store(tmp_path, clock, overall=bar)
+    play(store, clock, scenarios)
+    assert store.current_level("li") == 0
+    dispute = store.file_dispute("s1", 3, RULE, "核实不是威胁", by="li")
+    ruled = store.rule_dispute(dispute["id"], "overturn", "coach", "合规", Rescorer(scenarios))
+    assert store.session("s1")["overall"] == bar - margin
+    assert (store.current_level("li") == 1) is certified
+    if certified:
+        assert ruled["certification_change"]["to_level"] == 1
+        [grant] = store.certifications("li")
+        assert f"dispute {dispute['id']}" in grant["reason"] and "s1" in grant["reason"]
+    else:
+        assert ruled["certification_change"] is None and store.certifications("li") == []
+    store.close()
+
+
+def test_an_upheld_dispute_does_not_certify(tmp_path, clock, scenarios):
+    store = open_store(tmp_path, clock, overall=overall_after_overturn(tmp_path, clock, scenarios))
+    play(store, clock, scenarios)
+    dispute = store.file_dispute("s1", 3, RULE, "核实不是威胁", by="li")
+    store.rule_dispute(dispute["id"], "uphold", "coach", "维持", Rescorer(scenarios))
+    assert store.current_level("li") == 0 and store.certifications("li") == []
+    store.close()
+
+
+def test_session_checks_and_nvc_parts_are_overturned_too(world):
+    nvc = world.file_dispute("s1", 2, "nvc.need", "我说了“我们一起想办法”", by="li")
+    world.rule_dispute(nvc["id"], "overturn", "coach", "算需要", Rescorer())
+    assert world.session_turns("s1")[1]["findings"]["nvc"]["need"] is True
+    commitment = world.file_dispute("s1", 0, "commitment", "他答应了周五还2000", by="li")
+    assert commitment["trainee_text"] is None and commitment["debtor_said"] is None
+    world.rule_dispute(commitment["id"], "overturn", "boss", "录音里有承诺", Rescorer())
+    report = world.session("s1")["report"]
+    assert report["commitment_secured"] is True
+    assert sorted(report["overturned"]) == ["0:commitment", "2:nvc.need"]
+
+
+@pytest.mark.parametrize("reason,message", [
+    ("", "reason is required"), ("   ", "reason is required"), ("长" * 10_000, "at most 500"),
+])
+def test_an_empty_or_overlong_reason_is_refused(world, reason, message):
+    with pytest.raises(InvalidInput, match=message):
+        world.file_dispute("s1", 3, RULE, reason, by="li")
+    assert world.disputes() == []
+
+
+def test_exactly_500_characters_is_accepted(world):
+    assert world.file_dispute("s1", 3, RULE, "长" * 500, by="li")["reason"] == "长" * 500
+
+
+def test_only_the_sessions_trainee_may_dispute(world):
+    with pytest.raises(AccessDenied):
+        world.file_dispute("s1", 3, RULE, "not mine", by="wang")
+    assert world.disputes() == []
+
+
+def test_a_finding_that_is_not_there_is_named_in_the_error(world):
+    with pytest.raises(InvalidInput, match=r"no finding 'cn.cbirc.68.violence'.*cn.cbirc.68.false_legal"):
+        world.file_dispute("s1", 3, "cn.cbirc.68.violence", "why", by="li")
+
+
+def test_a_second_open_dispute_on_the_same_finding_is_refused(world):
+    first = world.file_dispute("s1", 3, RULE, "first", by="li")
+    with pytest.raises(DisputeConflict, match=f"open dispute {first['id']}"):
+        world.file_dispute("s1", 3, RULE, "second", by="li")
+    assert len(world.disputes()) == 1
+
+
+def test_nobody_rules_on_their_own_session_and_trainees_never_rule(world, clock, scenarios):
+    world.ensure_user("li", role="trainer")  # a trainee later promoted still may not judge their own call
+    dispute = world.file_dispute("s1", 3, RULE, "mine", by="li")
+    with pytest.raises(AccessDenied):
+        world.rule_dispute(dispute["id"], "overturn", "li", "self-serving", Rescorer())
+    with pytest.raises(AccessDenied):
+        world.rule_dispute(dispute["id"], "overturn", "wang", "a peer", Rescorer())
+    assert world.dispute(dispute["id"])["status"] == "open"
+
+
+def test_ruling_twice_is_a_clear_error_that_changes_nothing(world):
+    dispute = world.file_dispute("s1", 3, RULE, "why", by="li")
+    world.rule_dispute(dispute["id"], "uphold", "coach", "stands", Rescorer())
+    before = (world.dispute(dispute["id"]), world.session("s1"), len(world.audit_log()))
+    with pytest.raises(DisputeConflict, match="already ruled: upheld by coach"):
+        world.rule_dispute(dispute["id"], "overturn", "boss", "changed my mind", Rescorer())
+    assert (world.dispute(dispute["id"]), world.session("s1"), len(world.audit_log())) == before
+    with pytest.raises(UnknownDispute):
+        world.rule_dispute(999, "uphold", "coach", "x", Rescorer())
+
+
+def test_a_ruled_finding_may_be_disputed_again(world):
+    dispute = world.file_dispute("s1", 3, RULE, "why", by="li")
+    world.rule_dispute(dispute["id"], "uphold", "coach", "stands", Rescorer())
+    assert world.file_dispute("s1", 3, RULE, "new evidence", by="li")["status"] == "open"
+
+
+def test_two_trainers_ruling_at_once_leave_exactly_one_ruling(tmp_path, clock, scenarios, world):
+    dispute = world.file_dispute("s1", 3, RULE, "why", by="li")
+    path = world.where
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def rule(by, verdict):
+        store = Store.open(path, clock=clock, policy=world.policy, busy_timeout=10.0)
+        try:
+            barrier.wait()
+            outcomes.append(store.rule_dispute(dispute["id"], verdict, by, f"{by} says {verdict}", Rescorer(scenarios)))
+        except DisputeConflict as exc:
+            outcomes.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=rule, args=args) for args in (("coach", "overturn"), ("boss", "uphold"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(type(o).__name__ for o in outcomes) == ["DisputeConflict", "dict"]
+    winner = next(o for o in outcomes if isinstance(o, dict))
+    assert world.dispute(dispute["id"])["ruled_by"] == winner["ruled_by"]
+    rulings = [row for row in world.audit_log("s1") if row["action"].startswith("dispute_")]
+    assert len(rulings) == 1
+    overturned = [v for v in world.session_violations("s1") if v["overturned_by"]]
+    assert len(overturned) == (1 if winner["status"] == "overturned" else 0)
+
+
+def test_rulings_export_as_labelled_items(world):
+    kept = world.file_dispute("s1", 3, RULE, "why", by="li")
+    world.rule_dispute(kept["id"], "overturn", "coach", "ok", Rescorer())
+    [ruling] = world.rulings_since("2026-01-01")
+    item = labelled_item(ruling, world.turn_findings_now("s1", 3))
+    assert item["text"] == VISIT and item["lang"] == "zh" and item["regime"] == "cn"
+    assert item["violations"] == [] and item["grader_error"] is True and item["scope"] == "turn"
+    assert item["dispute"]["finding"] == RULE and item["dispute"]["source"] == "rule"
+    assert world.rulings_since("2099-01-01") == []
+
+
+def test_finding_figures_flag_a_rule_past_its_threshold(world):
+    dispute = world.file_dispute("s1", 3, RULE, "why", by="li")
+    world.rule_dispute(dispute["id"], "overturn", "coach", "ok", Rescorer())
+    figures = {row["finding"]: row for row in world.finding_figures({RULE: (0.2, 1)})}
+    assert figures[RULE]["findings"] == 1 and figures[RULE]["rulings"] == 1
+    assert figures[RULE]["overturn_rate"] == 1.0 and figures[RULE]["review"] == 1
+    quiet = {row["finding"]: row for row in world.finding_figures({RULE: (0.2, 10)})}
+    assert quiet[RULE]["review"] == 0
