@@ -120,6 +120,14 @@ left join disputed d on d.finding = ids.finding
 order by overturn_rate is null, overturn_rate desc, findings desc, ids.finding
 """
 
+TRAINEE_DISPUTES = """
+select id, session_id as session, turn_no as turn, finding, status, reason, created_at as filed,
+  ruled_by, ruled_at, note
+from disputes
+where trainee_id = :trainee
+order by id desc
+"""
+
 VIOLATIONS_OVER_TIME = """
 select substr(at, 1, 10) as day, category, count(*) as violations
 from violations

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table as RichTable
+from rich.console import Group
+from rich.text import Text
 
 from dojo import report_render as render
 from dojo.rulings import Rescorer
@@ -65,14 +66,26 @@ def queue_command(
     if as_csv:
         emit(render.as_csv(reports.Report("disputes", None, "", "", {}, (table,))))
         return
-    rich_table = RichTable(title="Disputes / 申诉", title_justify="left", show_lines=True)
-    for column in QUEUE_COLUMNS:
-        rich_table.add_column(column, overflow="fold")
-    for row in rows:
-        rich_table.add_row(*(render.cell(row.get(c)) for c in QUEUE_COLUMNS), style=STATUS_STYLE.get(row["status"], ""))
+    render.print_rich(_queue_rich(rows), width=120)
+
+
+def _queue_rich(rows) -> Group:
+    """One block per dispute: a 15-column table would fold every line it exists to show."""
+    blocks = [Text("Disputes / 申诉", style="bold")]
     if not rows:
-        rich_table.caption = "(none / 无)"
-    render.print_rich(rich_table, width=220)
+        blocks.append(Text("(none / 无)", style="dim"))
+    for row in rows:
+        head = Text(f"#{row['id']} {row['status']}", style=STATUS_STYLE.get(row["status"], ""))
+        head.append(f" · {row['trainee_id']} · session {row['session_id']} turn {row['turn_no']} · "
+                    f"{row['finding']} ({row.get('source') or row.get('kind')})")
+        blocks.append(head)
+        for label, value in (("rule", row.get("citation")), ("debtor", row.get("debtor_said")),
+                             ("trainee", row.get("trainee_marked")), ("reason", row.get("reason"))):
+            if value:
+                blocks.append(Text(f"  {label}: {value}"))
+        if row.get("ruled_at"):
+            blocks.append(Text(f"  ruling: {row['status']} by {row['ruled_by']} at {row['ruled_at']}: {row['note']}"))
+    return Group(*blocks)
 
 
 @disputes_app.command("rule")
@@ -84,7 +97,7 @@ def rule_command(
     as_json: bool = typer.Option(False, "--json", help="print the ruled dispute as JSON"),
 ) -> None:
     """Uphold or overturn a dispute; an overturn recomputes the scores and certification. / 裁定申诉"""
-    with user_errors(), open_store() as store:
+    with user_errors(), open_store(sync=False) as store:
         ruled = store.rule_dispute(dispute_id, verdict, by, note, Rescorer())
         session = store.session(ruled["session_id"])
     if as_json:
