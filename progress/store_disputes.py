@@ -124,11 +124,14 @@ class DisputesMixin:
         return [_decoded(row) for row in self.query(
             "select * from disputes where status != 'open' and ruled_at >= ? order by ruled_at, id", [since])]
 
-    def rulings_to_notify(self) -> List[dict]:
-        """Rulings the trainee has not been told of yet, with the trainee's Telegram id and language."""
+    def rulings_to_notify(self, dispute_id: Optional[int] = None) -> List[dict]:
+        """Rulings a Telegram trainee has not been told of yet (or just `dispute_id`'s), with the
+        trainee's Telegram id and language. Terminal trainees read theirs in `dojo report trainee`."""
+        only = "and d.id = ?" if dispute_id is not None else ""
         rows = self.query("select d.*, u.telegram_id, u.lang as user_lang from disputes d "
-                          "join users u on u.id = d.trainee_id "
-                          "where d.status != 'open' and d.notified_at is null order by d.id")
+                          "join users u on u.id = d.trainee_id where d.status != 'open' and d.notified_at is null "
+                          f"and u.telegram_id is not null {only} order by d.id",
+                          [dispute_id] if dispute_id is not None else [])
         return [_decoded(row) for row in rows]
 
     def turn_findings_now(self, session_id: str, turn_no: int) -> Optional[dict]:
