@@ -335,7 +335,17 @@ def finding_label(finding: Mapping[str, Any], lang: str) -> str:
     return named if kind != "session" else t("dispute.finding.session", lang, check=named)
 
 
-def dispute_card(dispute: Mapping[str, Any], marked_line: str, lang: str) -> str:
+def _marked(marked: str) -> str:
+    """The trainee's line with the store's 【evidence】 in bold (the first such pair only, so a
+    bracket the trainee typed cannot open a tag it never closes)."""
+    start = marked.find("【")
+    end = marked.find("】", start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        return esc(marked)
+    return f"{esc(marked[:start])}<b>{esc(marked[start:end + 1])}</b>{esc(marked[end + 1:])}"
+
+
+def dispute_card(dispute: Mapping[str, Any], lang: str) -> str:
     """A dispute in the trainer's queue: the two lines, the evidence marked, rule, source and reason."""
     where = t("dispute.turn", lang, turn=esc(dispute["turn_no"])) if dispute.get("turn_no") else t("dispute.session_check", lang)
     rows = [t("dispute.card.head", lang, id=esc(dispute["id"]), trainee=esc(dispute.get("trainee_name") or dispute["trainee_id"]),
@@ -348,8 +358,8 @@ def dispute_card(dispute: Mapping[str, Any], marked_line: str, lang: str) -> str
                       if dispute["source"] in ("rule", "model") else esc(dispute["source"])))
     if dispute.get("debtor_said"):
         rows.append(f"🗣 {esc(dispute['debtor_said'])}")
-    if marked_line:
-        rows.append("👤 " + esc(marked_line).replace("【", "<b>【").replace("】", "】</b>"))
+    if dispute.get("trainee_marked"):
+        rows.append("👤 " + _marked(dispute["trainee_marked"]))
     rows.append(t("dispute.card.reason", lang, reason=esc(dispute["reason"])))
     if dispute.get("ruled_at"):
         rows.append(t(f"dispute.ruled.{dispute['status']}", lang, id=esc(dispute["id"]),

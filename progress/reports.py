@@ -124,6 +124,8 @@ def team_report(store) -> Report:
             _table(store, "funnel", "Certification funnel", "认证漏斗", queries.CERTIFICATION_FUNNEL, params),
             _table(store, "violations", "Violations by category", "违规分类", queries.VIOLATIONS_BY_CATEGORY, params),
             _table(store, "overdue", "Overdue assignments", "逾期任务", queries.OVERDUE_ASSIGNMENTS, params),
+            _table(store, "rules", "Rules: findings, disputes, overturn rate (review = 1: flagged)",
+                   "规则：判定、申诉、改判率（review = 1：需复核）", queries.FINDING_FIGURES, params),
         ),
     )
 

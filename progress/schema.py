@@ -145,6 +145,10 @@ def m007_disputes(db: Database) -> None:
     db["disputes"].create_index(["status", "created_at"])
     db["disputes"].create_index(["rule", "status"])
     db["disputes"].create_index(["trainee_id", "status"])
+    # Synced from the rule packs' `dispute_review` (as scenarios are from the catalogue), so reports
+    # and the dashboard flag a rule for review without reading YAML themselves.
+    db["finding_review"].create({"finding": str, "max_overturn_rate": float, "min_rulings": int, "synced_at": str},
+                                pk="finding")
     db["violations"].add_column("overturned_by", int)
     db["turns"].add_column("findings_graded", str)
 

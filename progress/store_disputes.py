@@ -108,16 +108,12 @@ class DisputesMixin:
 
     def disputes(self, status: Optional[str] = None, trainee_id: Optional[str] = None,
                  session_id: Optional[str] = None) -> List[dict]:
-        """The queue, oldest first; filtered by status, trainee or session."""
+        """The queue (open first, then oldest first), each with `trainee_marked`: the trainee's line
+        with the evidence between 【 】; filtered by status, trainee or session."""
         if status is not None and status not in DISPUTE_STATUSES:
             raise InvalidInput(f"status {status!r} is not one of {', '.join(DISPUTE_STATUSES)} / 无效的状态")
-        clauses, params = [], []
-        for column, value in (("status", status), ("trainee_id", trainee_id), ("session_id", session_id)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        where = f"where {' and '.join(clauses)}" if clauses else ""
-        return [_decoded(row) for row in self.query(f"select * from disputes {where} order by id", params)]
+        rows = self.query(queries.DISPUTE_QUEUE, {"status": status or "", "trainee": trainee_id or ""})
+        return [_decoded(row) for row in rows if session_id is None or row["session_id"] == session_id]
 
     def rulings_since(self, since: str) -> List[dict]:
         """Ruled disputes from `since` (YYYY-MM-DD) on, oldest first: the grader's labelled cases."""
@@ -145,18 +141,17 @@ class DisputesMixin:
         with self.transaction() as db:
             db.execute("update disputes set notified_at = ? where id = ?", [self.now(), dispute_id])
 
-    def finding_figures(self, thresholds: Optional[Mapping[str, Tuple[float, int]]] = None) -> List[dict]:
+    def finding_figures(self) -> List[dict]:
         """Per finding (rule id, nvc.<part>, …): how often found, disputed, ruled, overturned, and
-        whether its overturn rate passes its rule pack's review threshold (`thresholds`: finding id
-        -> (max overturn rate, min rulings); None leaves `review` unset)."""
-        rows = self.query(queries.FINDING_FIGURES)
-        for row in rows:
-            row["review"] = None
-            limit = (thresholds or {}).get(row["finding"])
-            if limit is not None:
-                rate, minimum = limit
-                row["review"] = int(row["rulings"] >= minimum and (row["overturn_rate"] or 0) > rate)
-        return rows
+        `review` = 1 when its overturn rate passes its rule pack's threshold."""
+        return self.query(queries.FINDING_FIGURES)
+
+    def sync_review_thresholds(self, thresholds: List[Mapping[str, Any]]) -> int:
+        """Store the rule packs' review thresholds (scoring.rulings.review_thresholds())."""
+        now = self.now()
+        with self.transaction() as db:
+            db["finding_review"].upsert_all([{**row, "synced_at": now} for row in thresholds], pk="finding")
+        return len(thresholds)
 
     # -- ruling -----------------------------------------------------------------------------
 
@@ -252,29 +247,6 @@ def _unjson(text):
 def _decoded(row: dict) -> dict:
     row["span"] = _unjson(row.get("span"))
     return row
-
-
-EVIDENCE_OPEN, EVIDENCE_CLOSE = "【", "】"
-
-
-def marked_line(dispute: Mapping[str, Any]) -> str:
-    """The trainee's line with the disputed evidence between 【 】 (by its span, else where it occurs)."""
-    text = dispute.get("trainee_text") or ""
-    span = dispute.get("span")
-    if isinstance(span, list) and len(span) == 2 and 0 <= span[0] < span[1] <= len(text):
-        start, end = span
-    else:
-        evidence = dispute.get("evidence") or ""
-        start = text.find(evidence) if evidence else -1
-        if start < 0:
-            return text
-        end = start + len(evidence)
-    return f"{text[:start]}{EVIDENCE_OPEN}{text[start:end]}{EVIDENCE_CLOSE}{text[end:]}"
-
-
-def queue_row(dispute: Mapping[str, Any]) -> dict:
-    """One dispute as the queue shows it (CLI table, CSV, JSON, the bot)."""
-    return {**dispute, "trainee_marked": marked_line(dispute)}
 
 
 def labelled_item(dispute: Mapping[str, Any], findings: Optional[Mapping[str, Any]]) -> dict:

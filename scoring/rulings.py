@@ -7,15 +7,17 @@ nothing the trainee was not told about.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from foundation.findings import DEESCALATION, NVC_PARTS, SESSION_TURN, violation_id
+from foundation.findings import ARC, COMMITMENT, DEESCALATION, NVC_PARTS, SESSION_TURN, violation_id
 from scoring.categories import CATEGORY_LABELS, SEVERITY_RANK
 from scoring.nvc import EVALUATION_PENALTY, POINTS_PER_COMPONENT
 from scoring.reply import SEVERITY_CAP, SEVERITY_PENALTY, WEIGHTS, summarise
 from scoring.results import DeescalationResult, NvcResult, ReplyScore, SessionContext, SessionTurn
 from scoring.session import score_session
-from scoring.text import LANGS
+from scoring.rulepack import rule_pack
+from scoring.text import LANGS, REGIMES
 from scoring.tone import BASE_SCORE, ESCALATOR_POINTS, MARKER_POINTS
 
 # Longer replies are graded on their first part; the debtor reacts to the length in character.
@@ -108,3 +110,19 @@ def rescore_session(turn_rows: Sequence[Mapping[str, Any]], context: Optional[Se
     report = score_session(session_turns(rows, lang), replace(context, overturned=checks)).to_dict()
     report["overturned"] = sorted(f"{turn}:{finding}" for turn, ids in overturned.items() for finding in ids)
     return effective, report
+
+
+def review_thresholds(rules_dir: Optional[Path] = None) -> List[Dict[str, Any]]:
+    """Every disputable finding id with the overturn rate past which it is flagged for review, from
+    its rule pack's `dispute_review` (ids both packs share take the stricter of the two)."""
+    limits: Dict[str, Tuple[float, int]] = {}
+    for regime in REGIMES:
+        pack = rule_pack(regime, rules_dir)
+        limit = (pack.dispute_review.max_overturn_rate, pack.dispute_review.min_rulings)
+        ids = [rule.id for rule in pack.rules] + [rule.id for rule in pack.session_rules.values()]
+        ids += [f"nvc.{part}" for part in NVC_PARTS] + [DEESCALATION, COMMITMENT, ARC]
+        for finding in ids:
+            limits[finding] = min(limits.get(finding, limit), limit)
+    return [{"finding": finding, "max_overturn_rate": rate, "min_rulings": minimum}
+            for finding, (rate, minimum) in sorted(limits.items())]
+

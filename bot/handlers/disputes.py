@@ -19,7 +19,6 @@ from bot.i18n import normalise_lang, t
 from bot.messaging import optional_call, send_html
 from bot.roles import Caller, caller_of, requires
 from progress.errors import InvalidInput
-from progress.store_disputes import marked_line
 
 log = logging.getLogger(__name__)
 DISPUTE_CALLBACK = "dq:"  # dq:<session>:<turn>:<finding, or #index when the id is too long>
@@ -170,7 +169,7 @@ async def disputes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_html(context.bot, caller.chat_id, t("dispute.queue.header", caller.lang, count=len(waiting)))
     for dispute in waiting[:QUEUE_SHOWN]:
         trainee = svc.store.get_user(dispute["trainee_id"]) or {}
-        card = render.dispute_card({**dispute, "trainee_name": trainee.get("name")}, marked_line(dispute), caller.lang)
+        card = render.dispute_card({**dispute, "trainee_name": trainee.get("name")}, caller.lang)
         keyboard = InlineKeyboardMarkup([[
             InlineKeyboardButton(t("dispute.uphold", caller.lang), callback_data=f"{RULE_CALLBACK}{dispute['id']}:u"),
             InlineKeyboardButton(t("dispute.overturn", caller.lang), callback_data=f"{RULE_CALLBACK}{dispute['id']}:o"),

@@ -16,7 +16,7 @@ from dojo import report_render as render
 from dojo.rulings import Rescorer
 from dojo.store_cli import emit, fail, one_format, open_store, user_errors
 from progress import reports
-from progress.store_disputes import labelled_item, queue_row
+from progress.store_disputes import labelled_item
 
 QUEUE_COLUMNS = ("id", "status", "trainee_id", "session_id", "turn_no", "finding", "source", "rule", "citation",
                  "debtor_said", "trainee_marked", "reason", "ruled_by", "ruled_at", "note")
@@ -58,7 +58,7 @@ def queue_command(
         return
     one_format(as_csv, as_json)
     with user_errors(), open_store(sync=False) as store:
-        rows = [queue_row(d) for d in store.disputes(status=status)]
+        rows = store.disputes(status=status)
     if as_json:
         emit(render.as_json(rows))
         return

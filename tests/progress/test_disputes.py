@@ -2,16 +2,19 @@
 overturn recomputes the turn, the session and certification from the stored findings."""
 from __future__ import annotations
 
+import asyncio
 import threading
 
+import httpx
 import pytest
 
 from dispute_fixtures import RULE, SCENARIO, VISIT, open_store, play
 from dojo.rulings import Rescorer, session_context
+from progress import dashboard, reports
 from progress.errors import AccessDenied, DisputeConflict, InvalidInput, UnknownDispute
 from progress.store import Store
-from progress.store_disputes import labelled_item, marked_line
-from scoring.rulings import rescore_session
+from progress.store_disputes import labelled_item
+from scoring.rulings import rescore_session, review_thresholds
 from simulator.catalog import load_scenarios
 
 
@@ -41,7 +44,7 @@ def test_an_overturn_recomputes_turn_session_and_counts(world):
     before = world.session("s1")
     dispute = world.file_dispute("s1", 3, RULE, "我说的是上门核实，不是威胁", by="li")
     assert dispute["status"] == "open" and dispute["debtor_said"] == "debtor line 2"
-    assert marked_line(dispute) == VISIT.replace("会上门", "【会上门】")
+    assert world.disputes(status="open")[0]["trainee_marked"] == VISIT.replace("会上门", "【会上门】")
     ruled = world.rule_dispute(dispute["id"], "overturn", "coach", "核实上门是合规表述", Rescorer())
     assert ruled["status"] == "overturned" and ruled["ruled_by"] == "coach" and ruled["ruled_at"]
     after = world.session("s1")
@@ -221,8 +224,42 @@ def test_rulings_export_as_labelled_items(world):
 def test_finding_figures_flag_a_rule_past_its_threshold(world):
     dispute = world.file_dispute("s1", 3, RULE, "why", by="li")
     world.rule_dispute(dispute["id"], "overturn", "coach", "ok", Rescorer())
-    figures = {row["finding"]: row for row in world.finding_figures({RULE: (0.2, 1)})}
-    assert figures[RULE]["findings"] == 1 and figures[RULE]["rulings"] == 1
-    assert figures[RULE]["overturn_rate"] == 1.0 and figures[RULE]["review"] == 1
-    quiet = {row["finding"]: row for row in world.finding_figures({RULE: (0.2, 10)})}
-    assert quiet[RULE]["review"] == 0
+    figures = {row["finding"]: row for row in world.finding_figures()}
+    assert figures[RULE]["findings"] == 1 and figures[RULE]["rulings"] == 1 and figures[RULE]["overturn_rate"] == 1.0
+    assert figures[RULE]["review"] is None  # no threshold synced yet
+    world.sync_review_thresholds([{"finding": RULE, "max_overturn_rate": 0.2, "min_rulings": 10}])
+    assert {r["finding"]: r for r in world.finding_figures()}[RULE]["review"] == 0  # 1 ruling is too few
+    world.sync_review_thresholds([{"finding": RULE, "max_overturn_rate": 0.2, "min_rulings": 1}])
+    assert {r["finding"]: r for r in world.finding_figures()}[RULE]["review"] == 1
+    world.sync_review_thresholds([{"finding": RULE, "max_overturn_rate": 1.0, "min_rulings": 1}])
+    assert {r["finding"]: r for r in world.finding_figures()}[RULE]["review"] == 0  # "passes": more than the rate
+    team = reports.team_report(world)
+    assert RULE in [row["finding"] for row in team["rules"]]
+    assert [r["status"] for r in reports.trainee_report(world, "li")["disputes"]] == ["overturned"]
+
+
+def test_the_shipped_packs_flag_past_20_percent_over_10_rulings():
+    limits = {row["finding"]: row for row in review_thresholds()}
+    assert (limits[RULE]["max_overturn_rate"], limits[RULE]["min_rulings"]) == (0.2, 10)
+    assert {"nvc.feeling", "deescalation", "commitment", "arc", "cn.cbirc.68.disclosure"} <= set(limits)
+
+
+def test_the_dashboard_shows_the_queue_and_the_rules(world):
+    dispute = world.file_dispute("s1", 3, RULE, "<b>why</b>", by="li")
+    world.sync_review_thresholds(review_thresholds())
+    app = dashboard.build_app(world.where)
+
+    async def fetch(path, **params):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://dashboard.test") as client:
+            return (await client.get(path, params={"_shape": "objects", **params})).json()["rows"]
+
+    [row] = asyncio.run(fetch("/dojo/dispute_queue.json", status="open", trainee=""))
+    assert row["id"] == dispute["id"] and row["trainee_marked"] == VISIT.replace("会上门", "【会上门】")
+    assert row["citation"] and row["source"] == "rule" and row["debtor_said"] == "debtor line 2"
+    rules = asyncio.run(fetch("/dojo/finding_figures.json"))
+    assert rules == world.finding_figures()
+    chart = dashboard.dashboards_config()["team"]["charts"]["rules"]
+    cells = asyncio.run(fetch("/dojo.json", sql=chart["query"]))
+    assert RULE in [cell["finding"] for cell in cells]
+

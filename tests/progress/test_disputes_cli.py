@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 import pytest
 from typer.testing import CliRunner
 
 from dispute_fixtures import RULE, VISIT, open_store, play
 from dojo.cli import app
+from foundation.paths import REPO_ROOT
 from simulator.catalog import load_scenarios
 
 
@@ -74,3 +76,19 @@ def test_a_second_ruling_is_refused_and_changes_nothing(cli):
     again = cli("disputes", "rule", "1", "overturn", "--by", "boss", "--note", "no")
     assert again.exit_code == 2 and "already ruled" in again.stderr
     assert cli("disputes", "--json").stdout == before
+
+
+def test_validate_flags_a_rule_past_its_packs_threshold(cli, tmp_path, monkeypatch):
+    cli("dispute", "s1", "3", RULE, "--why", "x", "--trainee", "li")
+    cli("disputes", "rule", "1", "overturn", "--by", "coach", "--note", "grader wrong")
+    quiet = cli("validate", "--skip-rasa")
+    assert quiet.exit_code == 0 and "ok  disputes: no rule past its overturn threshold (1 rulings" in quiet.stdout
+    assert "flagged for review past 20% overturned over at least 10 rulings" in quiet.stdout
+    data = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", data)
+    pack = data / "rules" / "cn.yml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("min_rulings: 10", "min_rulings: 1"), encoding="utf-8")
+    monkeypatch.setenv("DOJO_DATA_DIR", str(data))
+    flagged = cli("validate", "--skip-rasa")
+    assert flagged.exit_code == 0
+    assert f"review  {RULE}: 1 of 1 rulings overturned (100% > 20%)" in flagged.stdout
