@@ -263,3 +263,14 @@ def test_the_dashboard_shows_the_queue_and_the_rules(world):
     cells = asyncio.run(fetch("/dojo.json", sql=chart["query"]))
     assert RULE in [cell["finding"] for cell in cells]
 
+
+
+def test_a_trainees_disputes_are_exported_and_their_words_deleted_with_the_transcripts(world):
+    dispute = world.file_dispute("s1", 3, RULE, "我的理由", by="li")
+    world.rule_dispute(dispute["id"], "overturn", "coach", "引用了学员的话", Rescorer())
+    assert world.export_trainee("li")["disputes"][0]["reason"] == "我的理由"
+    assert world.delete_transcripts("li", by="boss")["disputes_cleared"] == 1
+    kept = world.dispute(dispute["id"])
+    assert (kept["trainee_text"], kept["debtor_said"], kept["evidence"], kept["reason"], kept["note"]) == \
+        (None, None, None, "", None)
+    assert (kept["status"], kept["finding"], kept["ruled_by"]) == ("overturned", RULE, "coach")
