@@ -3,6 +3,8 @@ overturn recomputes the turn, the session and certification from the stored find
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import shutil
 import threading
 
 import httpx
@@ -13,9 +15,13 @@ from dojo.rulings import Rescorer, session_context
 from progress import dashboard, reports
 from progress.errors import AccessDenied, DisputeConflict, InvalidInput, UnknownDispute
 from progress.store import Store
+from progress_fixtures import Clock
 from progress.store_disputes import labelled_item
 from scoring.rulings import rescore_session, review_thresholds
 from simulator.catalog import load_scenarios
+
+
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)  # the progress tests' clock fixture
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +29,21 @@ def scenarios():
     return load_scenarios()
 
 
+@pytest.fixture(scope="module")
+def played(tmp_path_factory, scenarios):
+    """One graded session, played once for the module; each test works on its own copy."""
+    folder = tmp_path_factory.mktemp("played")
+    store = open_store(folder, Clock(START), overall=99)
+    play(store, store.clock, scenarios)
+    store.close()
+    return folder
+
+
 @pytest.fixture
-def world(tmp_path, clock, scenarios):
+def world(tmp_path, clock, played):
+    shutil.copy(played / "dojo.db", tmp_path / "dojo.db")
+    clock.advance(minutes=2)  # where the played session left its clock
     store = open_store(tmp_path, clock, overall=99)
-    play(store, clock, scenarios)
     yield store
     store.close()
 

@@ -3,6 +3,7 @@ and its recomputed session, export as JSON Lines, and every bad input a clear er
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -12,15 +13,24 @@ from typer.testing import CliRunner
 
 from dispute_fixtures import RULE, VISIT, open_store, play
 from dojo.cli import app
+from progress_fixtures import Clock
 from foundation.paths import REPO_ROOT
 from simulator.catalog import load_scenarios
 
 
-@pytest.fixture
-def cli(tmp_path, clock, monkeypatch):
-    store = open_store(tmp_path, clock, overall=99)
-    play(store, clock, load_scenarios())
+@pytest.fixture(scope="module")
+def played(tmp_path_factory):
+    """One graded session, played once for the module; each test works on its own copy."""
+    folder = tmp_path_factory.mktemp("played")
+    store = open_store(folder, Clock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)), overall=99)
+    play(store, store.clock, load_scenarios())
     store.close()
+    return folder / "dojo.db"
+
+
+@pytest.fixture
+def cli(tmp_path, played, monkeypatch):
+    shutil.copy(played, tmp_path / "dojo.db")
     monkeypatch.setenv("DOJO_DB", str(tmp_path / "dojo.db"))
     runner = CliRunner()
 
