@@ -177,6 +177,10 @@ class DisputesMixin:
                                       f"/ 该申诉已裁定，未做任何更改")
             if by == dispute["trainee_id"]:
                 raise AccessDenied("rule on a dispute about your own session / 裁定自己会话的申诉", RULING_ROLES)
+            if verdict == "overturn" and self.session(dispute["session_id"]).get("transcript_deleted_at"):
+                raise InvalidInput(f"session {dispute['session_id']}'s transcript was deleted at the trainee's request, "
+                                   f"so its scores cannot be recomputed; it may only be upheld "
+                                   f"/ 该会话记录已按学员要求删除，无法重新计分，只能维持原判")
             now = self.now()
             status = VERDICTS[verdict]
             ruled = db.execute("update disputes set status = ?, ruled_by = ?, ruled_at = ?, note = ? "

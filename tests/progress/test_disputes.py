@@ -291,3 +291,13 @@ def test_a_trainees_disputes_are_exported_and_their_words_deleted_with_the_trans
     assert (kept["trainee_text"], kept["debtor_said"], kept["evidence"], kept["reason"], kept["note"]) == \
         (None, None, None, "", None)
     assert (kept["status"], kept["finding"], kept["ruled_by"]) == ("overturned", RULE, "coach")
+
+
+def test_a_dispute_on_a_deleted_transcript_cannot_be_overturned(world):
+    dispute = world.file_dispute("s1", 3, RULE, "why", by="li")
+    world.delete_transcripts("li", by="boss")
+    before = world.session("s1")
+    with pytest.raises(InvalidInput, match="transcript was deleted"):
+        world.rule_dispute(dispute["id"], "overturn", "coach", "ok", Rescorer())
+    assert world.session("s1") == before and world.dispute(dispute["id"])["status"] == "open"
+    assert world.rule_dispute(dispute["id"], "uphold", "coach", "ok", Rescorer())["status"] == "upheld"
