@@ -35,6 +35,7 @@ COMMANDS: Tuple[CommandSpec, ...] = (
     CommandSpec("assignments", "trainer"),
     CommandSpec("transcript", "trainer"),
     CommandSpec("trainees", "trainer"),
+    CommandSpec("disputes", "trainer"),
     CommandSpec("team", "lead"),
     CommandSpec("certify", "lead"),
     CommandSpec("revoke", "lead"),

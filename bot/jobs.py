@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 REMINDER_INTERVAL = dt.timedelta(minutes=30)
 REPLAY_INTERVAL = dt.timedelta(seconds=20)
 ABANDON_INTERVAL = dt.timedelta(minutes=10)
+# Rulings made from the shell reach a Telegram trainee within this long.
+RULING_INTERVAL = dt.timedelta(minutes=1)
 # A Telegram session with no turn (and no held line) for this long is over: the trainee closed the
 # chat or walked away. The store's own default, so the bot and the `dojo` commands agree.
 ABANDON_AFTER_MINUTES = ABANDONED_AFTER_MINUTES
