@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional
 
-from scoring import ReplyScore, SessionContext, SessionTurn, coach_tip, score_reply, score_session
+from scoring import ReplyScore, SessionContext, coach_tip, score_reply, score_session
+from scoring.rulings import MAX_SCORED_CHARS, session_turns
 from scoring.errors import ScoringInputError
 from simulator.engine import ScoreSignal
 
-# Longer replies are scored on their first part; the debtor reacts to the length in character.
-MAX_SCORED_CHARS = 10_000
 
 
 def clean_text(text: Optional[str]) -> str:
@@ -88,34 +87,6 @@ def session_context(scenario, lang: str, outcome: Optional[str], commitment: Opt
         outcome=outcome,
         commitment=dict(commitment) if commitment else None,
     )
-
-
-def session_turns(turn_rows: List[Mapping[str, Any]], lang: str) -> List[SessionTurn]:
-    """The graded transcript from the store: each turn's grade is the findings logged with it (the
-    scorer runs once per turn), so the report card reflects exactly what the trainee was told."""
-    turns: List[SessionTurn] = []
-    debtor_said: Optional[str] = None
-    anger_before: Optional[float] = None
-    for row in turn_rows:
-        state = row.get("state") or {}
-        anger_after = state.get("anger")
-        text = row.get("trainee_text") or ""
-        findings = row.get("findings")
-        if row.get("turn_no", 0) > 0 and findings:
-            turns.append(
-                SessionTurn(
-                    text=text[:MAX_SCORED_CHARS],
-                    lang=lang,
-                    score=ReplyScore.from_dict(findings, text[:MAX_SCORED_CHARS]),
-                    intent=row.get("intent"),
-                    debtor_said=debtor_said,
-                    anger_before=anger_before,
-                    anger_after=anger_after,
-                )
-            )
-        debtor_said = row.get("debtor_reply")
-        anger_before = anger_after
-    return turns
 
 
 def session_report(turn_rows, scenario, lang: str, outcome: Optional[str], commitment) -> Dict[str, Any]:

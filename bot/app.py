@@ -27,7 +27,7 @@ from bot import jobs
 from bot.bot_data import SERVICES_KEY, Services
 from bot.commands import COMMANDS
 from bot.errors import NO_TOKEN, BotConfigError
-from bot.handlers import common, drill, lead, trainee, trainer
+from bot.handlers import common, disputes, drill, lead, trainee, trainer
 from bot.i18n import t
 from bot.messaging import optional_call
 from bot.network import RetryingRateLimiter
@@ -57,12 +57,16 @@ HANDLERS: Dict[str, Callable] = {
     "revoke": lead.revoke,
     "export": lead.export,
     "promote": lead.promote,
+    "disputes": disputes.disputes,
 }
 CALLBACKS = (
     (trainee.PRACTICE_CALLBACK, trainee.practice_chosen),
     (trainee.HISTORY_CALLBACK, trainee.history_chosen),
     (trainer.ASSIGN_CALLBACK, trainer.assign_chosen),
     (common.LANGUAGE_CALLBACK, common.language_chosen),
+    (disputes.DISPUTE_CALLBACK, disputes.dispute_chosen),
+    (disputes.CANCEL_CALLBACK, disputes.cancel_draft),
+    (disputes.RULE_CALLBACK, disputes.rule_chosen),
 )
 
 
@@ -86,6 +90,8 @@ def build_application(
     replay_interval: dt.timedelta = jobs.REPLAY_INTERVAL,
     reminder_interval: dt.timedelta = jobs.REMINDER_INTERVAL,
     abandon_interval: dt.timedelta = jobs.ABANDON_INTERVAL,
+    ruling_interval: dt.timedelta = jobs.RULING_INTERVAL,
+    rescorer: Optional[Callable] = None,
 ) -> Application:
     """The whole bot: request settings, rate limiting and retries, handlers, jobs and services."""
     if not settings.telegram_token:
@@ -114,7 +120,7 @@ def build_application(
     )
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services(settings=settings, store=store, rasa=rasa_client,
-                                                  scenarios=dict(scenarios))
+                                                  scenarios=dict(scenarios), rescorer=rescorer)
     _add_handlers(application)
     application.job_queue.run_repeating(jobs.replay_pending, interval=replay_interval, first=replay_interval,
                                         name="replay_pending")
@@ -130,6 +136,8 @@ def build_application(
     application.job_queue.run_repeating(jobs.abandon_idle_sessions, interval=abandon_interval,
                                         first=min(abandon_interval, dt.timedelta(seconds=5)),
                                         name="abandon_idle_sessions")
+    application.job_queue.run_repeating(disputes.notify_rulings, interval=ruling_interval,
+                                        first=min(ruling_interval, dt.timedelta(seconds=5)), name="notify_rulings")
     return application
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Deque, Dict, Mapping, Optional, Set
+from typing import Any, Callable, Deque, Dict, Mapping, Optional, Set
 
 from telegram.ext import ContextTypes
 
@@ -46,6 +46,9 @@ class Services:
     rasa: Any
     scenarios: Mapping[str, Any]
     policy: Optional[Any] = None
+    # Recomputes a session after an overturned dispute (dojo.rulings.Rescorer, handed in by `dojo bot`
+    # and `dojo run`: the bot may not import the graders itself). None: rulings are refused, not guessed.
+    rescorer: Optional[Callable] = None
     # Held lines live in the store; built from it unless a test passes its own.
     pending: Optional[PendingMessages] = None
     recent_updates: RecentUpdates = field(default_factory=RecentUpdates)

@@ -36,6 +36,7 @@ COMMANDS: Tuple[CommandSpec, ...] = (
     CommandSpec("assignments", "trainer"),
     CommandSpec("transcript", "trainer"),
     CommandSpec("trainees", "trainer"),
+    CommandSpec("disputes", "trainer"),
     CommandSpec("team", "lead"),
     CommandSpec("certify", "lead"),
     CommandSpec("revoke", "lead"),

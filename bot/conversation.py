@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.bot_data import Services, services
+from bot.handlers.disputes import report_keyboard, turn_keyboard
 from bot.i18n import t
 from bot.messaging import optional_call, send_html, typing
 from bot.roles import Caller
@@ -134,7 +135,8 @@ async def show_reply(context: ContextTypes.DEFAULT_TYPE, session: Mapping[str, A
     if session["mode"] == "coach":
         tip = render.coach_tip(reply.tip, reply.findings, session["lang"])
         if tip:
-            await send_html(context.bot, chat_id, tip)
+            keyboard = turn_keyboard(svc, session["id"], reply.turn, session["lang"]) if reply.turn else None
+            await send_html(context.bot, chat_id, tip, reply_markup=keyboard)
     if not (reply.ended or reply.outcome):
         return False
     report = reply.report
@@ -143,17 +145,19 @@ async def show_reply(context: ContextTypes.DEFAULT_TYPE, session: Mapping[str, A
             report = (await svc.rasa.end_session(session["id"])).report
         except SimulatorUnavailable:
             report = None
-    await send_report(context, chat_id, ui_lang, report, reply.outcome)
+    await send_report(context, chat_id, ui_lang, report, reply.outcome, session["id"])
     return True
 
 
 async def send_report(context: ContextTypes.DEFAULT_TYPE, chat_id: int, ui_lang: str,
-                      report: Optional[Mapping[str, Any]], outcome: Optional[str]) -> None:
-    """The report card, or a note that it is not available (it stays reachable through /history)."""
+                      report: Optional[Mapping[str, Any]], outcome: Optional[str], session_id: str) -> None:
+    """The report card with a dispute button per finding, or a note that it is not available (it
+    stays reachable through /history)."""
     if not report:
         await send_html(context.bot, chat_id, t("report.unavailable", ui_lang))
         return
-    await send_html(context.bot, chat_id, render.report_card(report, ui_lang, outcome or report.get("outcome")))
+    await send_html(context.bot, chat_id, render.report_card(report, ui_lang, outcome or report.get("outcome")),
+                    reply_markup=report_keyboard(services(context), session_id, ui_lang))
 
 
 async def end_call(context: ContextTypes.DEFAULT_TYPE, caller: Caller, svc: Services) -> None:
@@ -175,4 +179,4 @@ async def end_call(context: ContextTypes.DEFAULT_TYPE, caller: Caller, svc: Serv
         await send_html(context.bot, caller.chat_id, t("session.lost", caller.lang))
         return
     await send_html(context.bot, caller.chat_id, t("session.ended_by_trainee", caller.lang))
-    await send_report(context, caller.chat_id, caller.lang, reply.report, reply.outcome)
+    await send_report(context, caller.chat_id, caller.lang, reply.report, reply.outcome, session["id"])

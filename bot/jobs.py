@@ -24,6 +24,8 @@ ABANDON_INTERVAL = dt.timedelta(minutes=10)
 XAPI_INTERVAL = dt.timedelta(minutes=5)
 # Each run queues statements for what finished in this many days (ids are stable, so re-queueing is a no-op).
 XAPI_DAYS = 30
+# Rulings made from the shell reach a Telegram trainee within this long.
+RULING_INTERVAL = dt.timedelta(minutes=1)
 # A Telegram session with no turn (and no held line) for this long is over: the trainee closed the
 # chat or walked away. The store's own default, so the bot and the `dojo` commands agree.
 ABANDON_AFTER_MINUTES = ABANDONED_AFTER_MINUTES

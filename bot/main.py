@@ -10,7 +10,7 @@ import contextlib
 import logging
 import secrets
 import signal
-from typing import Any
+from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -38,7 +38,8 @@ def rasa_url_of(settings: Settings) -> str:
     return settings.rasa_url or f"http://127.0.0.1:{settings.rasa_port}"
 
 
-def run_bot(settings: Settings, *, webhook_listen: str = "0.0.0.0", webhook_port: int = 8443) -> None:
+def run_bot(settings: Settings, *, webhook_listen: str = "0.0.0.0", webhook_port: int = 8443,
+            rescorer: Optional[Callable] = None) -> None:
     """Run until interrupted; used by `dojo bot` and by `dojo run` when a token is set."""
     if not settings.telegram_token:
         raise BotConfigError(NO_TOKEN)
@@ -46,7 +47,7 @@ def run_bot(settings: Settings, *, webhook_listen: str = "0.0.0.0", webhook_port
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = Store.open(settings.db_path)
     rasa = RasaClient(rasa_url_of(settings), token=settings.rasa_token, timeout=SIMULATOR_TIMEOUT_S)
-    application = build_application(settings, store, rasa)
+    application = build_application(settings, store, rasa, rescorer=rescorer)
 
     async def close_services(_: Application) -> None:
         await rasa.aclose()

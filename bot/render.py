@@ -318,3 +318,49 @@ def history_label(session: Mapping[str, Any], title: str, lang: str) -> str:
         status = session.get("status")
         score = t(f"status.{status}", lang) if status in ("active", "completed", "abandoned") else ""
     return t("history.item", lang, date=date, title=title, mode=mode, score=score)
+
+
+# -- disputes ------------------------------------------------------------------------------------
+
+def finding_label(finding: Mapping[str, Any], lang: str) -> str:
+    """A finding as a button or a queue line reads it: its category's label, an NVC part, the tone."""
+    name, kind = str(finding.get("finding") or ""), finding.get("kind")
+    if name.startswith("nvc."):
+        return t("dispute.finding.nvc", lang, part=t(f"dispute.{name}", lang))
+    if name in ("deescalation", "commitment", "arc"):
+        return t(f"dispute.finding.{name}", lang)
+    category = finding.get("category")
+    named = category_name(category, lang) if category else name
+    return named if kind != "session" else t("dispute.finding.session", lang, check=named)
+
+
+def _marked(marked: str) -> str:
+    """The trainee's line with the store's 【evidence】 in bold (the first such pair only, so a
+    bracket the trainee typed cannot open a tag it never closes)."""
+    start = marked.find("【")
+    end = marked.find("】", start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        return esc(marked)
+    return f"{esc(marked[:start])}<b>{esc(marked[start:end + 1])}</b>{esc(marked[end + 1:])}"
+
+
+def dispute_card(dispute: Mapping[str, Any], lang: str) -> str:
+    """A dispute in the trainer's queue: the two lines, the evidence marked, rule, source and reason."""
+    where = t("dispute.turn", lang, turn=esc(dispute["turn_no"])) if dispute.get("turn_no") else t("dispute.session_check", lang)
+    rows = [t("dispute.card.head", lang, id=esc(dispute["id"]), trainee=esc(dispute.get("trainee_name") or dispute["trainee_id"]),
+              session=esc(dispute["session_id"]), where=where,
+              finding=esc(finding_label(dispute, lang)), code=esc(dispute["finding"]))]
+    if dispute.get("citation"):
+        rows.append(f"📖 <i>{esc(dispute['citation'])}</i>")
+    if dispute.get("source"):
+        rows.append(t("dispute.card.source", lang, source=t(f"dispute.source.{dispute['source']}", lang)
+                      if dispute["source"] in ("rule", "model") else esc(dispute["source"])))
+    if dispute.get("debtor_said"):
+        rows.append(f"🗣 {esc(dispute['debtor_said'])}")
+    if dispute.get("trainee_marked"):
+        rows.append("👤 " + _marked(dispute["trainee_marked"]))
+    rows.append(t("dispute.card.reason", lang, reason=esc(dispute["reason"])))
+    if dispute.get("ruled_at"):
+        rows.append(t(f"dispute.ruled.{dispute['status']}", lang, id=esc(dispute["id"]),
+                      finding=esc(finding_label(dispute, lang)), note=esc(dispute.get("note") or "")))
+    return "\n".join(rows)

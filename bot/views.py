@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.bot_data import Services, services
 from bot.conversation import debtor_name, scenario_title
+from bot.handlers.disputes import report_keyboard
 from bot.i18n import t
 from bot.messaging import send_html
 from bot.roles import Caller, may_view_session
@@ -77,7 +78,21 @@ def progress_text(svc: Services, trainee_id: str, name: str, lang: str) -> str:
     if not completed:
         rows.append("")
         rows.append(t("progress.no_sessions", lang))
+    rows += _dispute_lines(svc, trainee_id, lang)
     return "\n".join(rows)
+
+
+def _dispute_lines(svc: Services, trainee_id: str, lang: str, shown: int = 5) -> list:
+    """Open disputes and the latest rulings with the trainer's note."""
+    mine = svc.store.disputes(trainee_id=trainee_id)
+    if not mine:
+        return []
+    rows = ["", t("progress.disputes", lang, open=sum(1 for d in mine if d["status"] == "open"))]
+    ruled = sorted((d for d in mine if d["status"] != "open"), key=lambda d: d["ruled_at"], reverse=True)
+    for dispute in ruled[:shown]:
+        rows.append(t(f"dispute.ruled.{dispute['status']}", lang, id=dispute["id"],
+                      finding=render.esc(render.finding_label(dispute, lang)), note=render.esc(dispute.get("note") or "")))
+    return rows
 
 
 async def send_transcript(context: ContextTypes.DEFAULT_TYPE, caller: Caller, session_id: str) -> None:
@@ -94,4 +109,6 @@ async def send_transcript(context: ContextTypes.DEFAULT_TYPE, caller: Caller, se
     text = render.transcript(session, svc.store.session_turns(session_id),
                              scenario_title(svc, session["scenario_id"], caller.lang), caller.lang,
                              debtor_name(svc, session["scenario_id"], session["lang"]))
-    await send_html(context.bot, caller.chat_id, text)
+    # The trainee may dispute from here too (an exam shows no tips, so this is where its findings are).
+    keyboard = report_keyboard(svc, session_id, caller.lang) if session["trainee_id"] == caller.user_id else None
+    await send_html(context.bot, caller.chat_id, text, reply_markup=keyboard)

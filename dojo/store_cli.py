@@ -12,6 +12,7 @@ import typer
 from foundation.errors import DataFileError, DojoError
 from foundation.settings import Settings
 from progress.store import ABANDONED_AFTER_MINUTES, Store
+from scoring.rulings import review_thresholds
 from simulator.catalog import load_catalog, scenario_rows
 
 EXIT_USER_ERROR = 2
@@ -32,10 +33,12 @@ def user_errors() -> Iterator[None]:
 
 
 def sync_catalog(store) -> None:
-    """Bring the store's scenario rows up to date; a broken catalogue is a warning here, because
-    reports and transcripts of past sessions must stay readable while scenario YAML is being fixed."""
+    """Bring the store's scenario rows and the rule packs' review thresholds up to date; a broken
+    catalogue or pack is a warning here, because reports and transcripts of past sessions must stay
+    readable while the YAML is being fixed."""
     try:
         store.sync_scenarios(scenario_rows(load_catalog().scenarios))
+        store.sync_review_thresholds(review_thresholds())
     except DojoError as exc:
         if not isinstance(exc, DataFileError):  # the store itself failing is the user's to hear about
             raise

@@ -96,6 +96,22 @@ CANNED_QUERIES = {
         "description": "Open assignments past their due date, oldest first.",
         "sql": queries.OVERDUE_ASSIGNMENTS,
     },
+    "dispute_queue": {
+        "title": "Disputes / 申诉",
+        "description": "Disputed findings, open ones first: the debtor's line, the trainee's line with the "
+                       "evidence in 【 】, the rule's citation, the grader's source (rule or model), the reason "
+                       "and the ruling. Status: open, upheld, overturned or empty for all.",
+        "sql": queries.DISPUTE_QUEUE.replace("d.*,", "d.id, d.status, d.trainee_id, d.session_id, d.turn_no, "
+                                             "d.finding, d.source, d.citation, d.debtor_said,")
+                                    .replace("end as trainee_marked", "end as trainee_marked, d.reason, "
+                                             "d.ruled_by, d.ruled_at, d.note"),
+    },
+    "finding_figures": {
+        "title": "Findings, disputes and overturns per rule / 各规则的申诉与改判",
+        "description": "Per rule (and NVC part, tone, session check): how often found, disputed, ruled and "
+                       "overturned; review = 1 when the overturn rate passes the rule pack's threshold.",
+        "sql": queries.FINDING_FIGURES,
+    },
     "certification_funnel": {
         "title": "Certification funnel / 认证漏斗",
         "description": "How many trainees reached each step, from registration to level 2.",
@@ -133,6 +149,8 @@ TABLE_DESCRIPTIONS = {
     "violations": "One row per compliance finding / 违规记录",
     "assignments": "Scenarios trainers assigned, with due dates / 任务",
     "certifications": "Certification grants, confirmations and revocations / 认证记录",
+    "disputes": "Findings trainees disputed and the trainers' rulings / 申诉与裁定",
+    "finding_review": "Each finding's review threshold, from the rule packs / 规则复核阈值",
     "drill_sets": "Drill sets: five one-turn exercises on a trainee's weak points / 专项练习",
     "drill_attempts": "Each drill item with the trainee's rewrite and its grade / 专项练习题目",
     "xapi_outbox": "xAPI statements queued for or sent to the learning record store / 学习记录发送队列",
@@ -166,6 +184,7 @@ def dashboards_config() -> dict:
             ["funnel", "funnel", "violations", "violations"],
             ["difficulty", "difficulty", "violations", "violations"],
             ["overview", "overview", "overview", "overview"],
+            ["rules", "rules", "rules", "rules"],
             ["heatmap", "heatmap", "heatmap", "certify"],
         ],
         "charts": {
@@ -223,6 +242,9 @@ def dashboards_config() -> dict:
             "overview": _table_chart("Team overview / 团队概览", queries.TEAM_OVERVIEW, (
                 "trainee", "name", "sessions", "completed", "exams_passed", "avg_overall", "avg_nvc",
                 "avg_deescalation", "violations", "critical", "level", "last_active")),
+            "rules": _table_chart("Rules: findings, disputes, overturn rate (review = 1: flagged) / 规则申诉与改判",
+                                  queries.FINDING_FIGURES, ("finding", "findings", "disputes", "rulings",
+                                                            "overturned", "overturn_rate", "review")),
         },
     }
     return {"team": team}

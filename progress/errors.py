@@ -97,3 +97,15 @@ class AccessDenied(DojoError):
         allowed = ", ".join(roles)
         suffix = f" (allowed: {allowed})" if allowed else ""
         super().__init__(f"not allowed to {action}{suffix} / 无权执行此操作：{action}")
+
+
+class UnknownDispute(UnknownRecord):
+    """Raised when a dispute id is not in the store."""
+
+    kind_en = "dispute"
+    kind_zh = "申诉"
+
+
+class DisputeConflict(StoreError):
+    """Raised when a dispute cannot be filed or ruled as asked: the finding already has an open
+    dispute, or the dispute was already ruled. Nothing was changed."""

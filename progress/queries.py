@@ -90,16 +90,77 @@ select
   count(distinct v.trainee_id) as trainees,
   max(v.at) as last_seen
 from violations v
-where (:trainee = '' or v.trainee_id = :trainee)
+where v.overturned_by is null
+  and (:trainee = '' or v.trainee_id = :trainee)
   and (:scenario = '' or v.session_id in (select id from sessions where scenario_id = :scenario))
 group by v.category
 order by violations desc, category
 """
 
+# Per finding (rule id, nvc.<part>, deescalation, session check): how often the graders found it
+# (violations only: NVC parts and tone are not filed as rows), disputed, ruled and overturned, and
+# `review` = 1 when its overturn rate passes its rule pack's threshold (null: no threshold synced).
+FINDING_FIGURES = """
+with found as (
+  select coalesce(rule, category) as finding, count(*) as findings from violations group by 1
+), disputed as (
+  select finding, count(*) as disputes, coalesce(sum(status != 'open'), 0) as rulings,
+         coalesce(sum(status = 'overturned'), 0) as overturned
+  from disputes group by finding
+), ids as (select finding from found union select finding from disputed)
+select
+  ids.finding as finding,
+  found.findings as findings,
+  coalesce(d.disputes, 0) as disputes,
+  coalesce(d.rulings, 0) as rulings,
+  coalesce(d.overturned, 0) as overturned,
+  round(1.0 * d.overturned / nullif(d.rulings, 0), 3) as overturn_rate,
+  r.max_overturn_rate as review_above,
+  r.min_rulings as review_after,
+  case when r.finding is null then null
+       when coalesce(d.rulings, 0) >= r.min_rulings
+            and 1.0 * d.overturned / d.rulings > r.max_overturn_rate then 1 else 0 end as review
+from ids
+left join found on found.finding = ids.finding
+left join disputed d on d.finding = ids.finding
+left join finding_review r on r.finding = ids.finding
+order by review desc, overturn_rate is null, overturn_rate desc, findings desc, ids.finding
+"""
+
+# The trainer's queue: each dispute with the trainee's line, the evidence between 【 】 (by its
+# character span, else where the evidence text occurs), open ones first. `:status` '' = all.
+DISPUTE_QUEUE = """
+select
+  d.*,
+  case
+    when json_extract(d.span, '$[1]') > json_extract(d.span, '$[0]')
+         and json_extract(d.span, '$[1]') <= length(d.trainee_text) then
+      substr(d.trainee_text, 1, json_extract(d.span, '$[0]')) || '【'
+      || substr(d.trainee_text, json_extract(d.span, '$[0]') + 1, json_extract(d.span, '$[1]') - json_extract(d.span, '$[0]'))
+      || '】' || substr(d.trainee_text, json_extract(d.span, '$[1]') + 1)
+    when coalesce(d.evidence, '') != '' and instr(d.trainee_text, d.evidence) > 0 then
+      substr(d.trainee_text, 1, instr(d.trainee_text, d.evidence) - 1) || '【' || d.evidence || '】'
+      || substr(d.trainee_text, instr(d.trainee_text, d.evidence) + length(d.evidence))
+    else d.trainee_text
+  end as trainee_marked
+from disputes d
+where (:status = '' or d.status = :status)
+  and (:trainee = '' or d.trainee_id = :trainee)
+order by d.status != 'open', d.id
+"""
+
+TRAINEE_DISPUTES = """
+select id, session_id as session, turn_no as turn, finding, status, reason, created_at as filed,
+  ruled_by, ruled_at, note
+from disputes
+where trainee_id = :trainee
+order by id desc
+"""
+
 VIOLATIONS_OVER_TIME = """
 select substr(at, 1, 10) as day, category, count(*) as violations
 from violations
-where at >= :since
+where at >= :since and overturned_by is null
 group by day, category
 order by day, category
 """

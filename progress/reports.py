@@ -113,6 +113,7 @@ def trainee_report(store, trainee_id: str, session_limit: int = 50) -> Report:
             _table(store, "sessions", "Sessions (newest first)", "练习记录（最新在前）", queries.TRAINEE_PROGRESS, params),
             _table(store, "violations", "Violations by category", "违规分类", queries.VIOLATIONS_BY_CATEGORY, params),
             _table(store, "assignments", "Assignments", "任务", queries.ASSIGNMENT_STATUS, params),
+            _table(store, "disputes", "Disputes and rulings", "申诉与裁定", queries.TRAINEE_DISPUTES, params),
             _table(store, "lift", "First, best, latest and lift per scenario", "各场景首次、最佳、最近成绩与提升",
                    queries.SCENARIO_LIFT, params),
             _table(store, "proficiency", "Proficiency (30-day half-life, from 3 sessions)", "能力值（30天半衰期，满3次显示）",
@@ -134,6 +135,8 @@ def team_report(store) -> Report:
             _table(store, "funnel", "Certification funnel", "认证漏斗", queries.CERTIFICATION_FUNNEL, params),
             _table(store, "violations", "Violations by category", "违规分类", queries.VIOLATIONS_BY_CATEGORY, params),
             _table(store, "overdue", "Overdue assignments", "逾期任务", queries.OVERDUE_ASSIGNMENTS, params),
+            _table(store, "rules", "Rules: findings, disputes, overturn rate (review = 1: flagged)",
+                   "规则：判定、申诉、改判率（review = 1：需复核）", queries.FINDING_FIGURES, params),
             _table(store, "proficiency", "Proficiency (30-day half-life, from 3 sessions)", "能力值（30天半衰期，满3次显示）",
                    queries.PROFICIENCY, params),
             Table("expiring", "Certifications lapsing within 14 days (or lapsed)", "14天内到期（或已过期）的认证",
@@ -171,10 +174,19 @@ def transcript(store, session_id: str) -> dict:
     by_turn: Dict[Optional[int], list] = {}
     for violation in violations:
         by_turn.setdefault(violation["turn_no"], []).append(violation)
+    disputable: Dict[int, list] = {}
+    for finding in store.disputable_findings(session_id):
+        disputable.setdefault(finding["turn_no"], []).append(finding["finding"])
+    disputes: Dict[int, list] = {}
+    for dispute in store.disputes(session_id=session_id):
+        disputes.setdefault(dispute["turn_no"], []).append(dispute)
     turns = []
     for turn in store.session_turns(session_id):
-        turns.append({**turn, "violations": by_turn.get(turn["turn_no"], [])})
-    return {"session": session, "turns": turns, "session_violations": by_turn.get(None, [])}
+        turns.append({**turn, "violations": by_turn.get(turn["turn_no"], []),
+                      "disputable": disputable.get(turn["turn_no"], []), "disputes": disputes.get(turn["turn_no"], [])})
+    # Session checks are disputed as turn 0 (FINDING as listed in "session_checks").
+    return {"session": session, "turns": turns, "session_violations": by_turn.get(None, []),
+            "session_checks": disputable.get(0, []), "session_disputes": disputes.get(0, [])}
 
 
 def since_days(store, days: int) -> str:

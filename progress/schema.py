@@ -120,6 +120,39 @@ def m006_message_keys(db: Database) -> None:
     db["pending_messages"].add_column("message_key", str)
 
 
+
+@migrations(name="m007_disputes")
+def m007_disputes(db: Database) -> None:
+    """Disputes a trainee raises on one finding and a trainer's ruling on each (issue 14).
+
+    A dispute keeps a copy of what was disputed (rule, citation, evidence, source, the two lines),
+    so the queue and the export still read true after the finding is overturned. An overturned
+    violation row is kept and marked, never deleted; a rescored turn keeps the grader's own findings
+    in `findings_graded`, so what the grader said and what now counts are both on file.
+    """
+    db["disputes"].create(
+        {"id": int, "session_id": str, "turn_no": int, "finding": str, "trainee_id": str, "reason": str,
+         "status": str, "created_at": str, "kind": str, "rule": str, "category": str, "severity": str,
+         "citation": str, "source": str, "evidence": str, "span": str, "trainee_text": str,
+         "debtor_said": str, "lang": str, "regime": str, "ruled_by": str, "ruled_at": str, "note": str,
+         "notified_at": str},
+        pk="id", not_null={"session_id", "turn_no", "finding", "trainee_id", "reason", "status", "created_at"},
+        foreign_keys=[("session_id", "sessions", "id"), ("trainee_id", "users", "id")],
+    )
+    # One open dispute per finding; a ruled one blocks nothing (a partial index).
+    db.execute("create unique index disputes_one_open on disputes (session_id, turn_no, finding) "
+               "where status = 'open'")
+    db["disputes"].create_index(["status", "created_at"])
+    db["disputes"].create_index(["rule", "status"])
+    db["disputes"].create_index(["trainee_id", "status"])
+    # Synced from the rule packs' `dispute_review` (as scenarios are from the catalogue), so reports
+    # and the dashboard flag a rule for review without reading YAML themselves.
+    db["finding_review"].create({"finding": str, "max_overturn_rate": float, "min_rulings": int, "synced_at": str},
+                                pk="finding")
+    db["violations"].add_column("overturned_by", int)
+    db["turns"].add_column("findings_graded", str)
+
+
 @migrations(name="m008_drills")
 def m008_drills(db: Database) -> None:
     """Drill sets and their graded rewrites (issue 15), and assignments that are drill sets.

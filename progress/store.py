@@ -21,6 +21,7 @@ from progress.connection import configure, connect, migrate, translated_errors
 from progress.errors import InvalidInput, UnknownSession, UnknownUser
 from progress.store_assignments import AssignmentsMixin
 from progress.store_certifications import CertificationsMixin
+from progress.store_disputes import DisputesMixin
 from progress.store_drills import DrillsMixin
 from progress.store_pending import PendingMixin
 from progress.store_privacy import PrivacyMixin
@@ -61,9 +62,9 @@ def _number(value) -> Optional[float]:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-class Store(AssignmentsMixin, CertificationsMixin, DrillsMixin, PendingMixin, PrivacyMixin, XapiMixin):
+class Store(AssignmentsMixin, CertificationsMixin, DisputesMixin, DrillsMixin, PendingMixin, PrivacyMixin, XapiMixin):
     """One SQLite file of users, scenarios, sessions, turns, violations, assignments, certifications,
-    and trainee lines held while the simulator was down."""
+    disputes on findings, and trainee lines held while the simulator was down."""
 
     def __init__(self, db: Database, *, clock: Optional[Clock] = None, policy=None, migrate_schema: bool = True):
         self.db = db
@@ -319,7 +320,8 @@ class Store(AssignmentsMixin, CertificationsMixin, DrillsMixin, PendingMixin, Pr
             now = self.now()
             self._insert_session_level_violations(db, session_id, trainee_id, report.get("violations") or [], now)
             counts = db.execute(
-                "select count(*), coalesce(sum(severity = 'critical'), 0) from violations where session_id = ?",
+                "select count(*), coalesce(sum(severity = 'critical'), 0) from violations where session_id = ? "
+                "and overturned_by is null",
                 [session_id],
             ).fetchone()
             passed = report.get("passed")

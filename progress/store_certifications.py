@@ -116,9 +116,10 @@ class CertificationsMixin:
             raise UnknownTrainee(trainee_id)
         return evaluate(self, trainee_id, policy or self.policy)
 
-    def _certification_after_exam(self, trainee_id: str, session_id: str) -> dict:
+    def _certification_after_exam(self, trainee_id: str, session_id: str, reason: Optional[str] = None) -> dict:
         """Grant every level the evidence newly supports; a broken policy is reported, not fatal,
-        because the session itself is already safely stored."""
+        because the session itself is already safely stored. `reason` says why, when it is not
+        the exam itself (an overturned dispute)."""
         try:
             status = self.certification_status(trainee_id)
         except PolicyError as exc:
@@ -136,7 +137,7 @@ class CertificationsMixin:
                 if status.held_level < progress.level <= status.earned_level:
                     db["certifications"].insert({
                         "trainee_id": trainee_id, "level": progress.level, "granted_by": POLICY_ACTOR,
-                        "reason": f"policy met after exam {session_id}", "evidence": json.dumps(progress.evidence),
+                        "reason": reason or f"policy met after exam {session_id}", "evidence": json.dumps(progress.evidence),
                         "granted_at": self.now(), "expires_at": self._expires_at(progress.level, self.now()),
                     })
                     granted.append(progress.level)

@@ -1,7 +1,7 @@
 """A trainee's right to their transcripts (issue 5): export everything, then delete the words.
 
 Deletion removes what the trainee and the simulated debtor said (turns, violation evidence, the
-report's text, lines still held for the simulator) and keeps the numbers (session scores, counts, violation categories), so team
+report's text, lines still held for the simulator, the lines and reasons quoted in disputes) and keeps the numbers (session scores, counts, violation categories), so team
 reports and certification history stay true without keeping anyone's words.
 """
 from __future__ import annotations
@@ -33,6 +33,7 @@ class PrivacyMixin:
             "sessions": sessions,
             "assignments": self.assignments(trainee_id=trainee_id),
             "certifications": self.certifications(trainee_id),
+            "disputes": self.query("select * from disputes where trainee_id = ? order by id", [trainee_id]),
         }
 
     def delete_transcripts(self, trainee_id: str, by: str) -> dict:
@@ -53,8 +54,12 @@ class PrivacyMixin:
                 kept = {k: v for k, v in (json.loads(report) if report else {}).items() if k in REPORT_KEYS_KEPT}
                 db.execute("update sessions set report = ?, transcript_deleted_at = ? where id = ?",
                            [json.dumps(kept, ensure_ascii=False), now, session_id])
+            # A dispute quotes both lines and the trainee's reason: the words go, the ruling stays.
+            disputes = db.execute(
+                "update disputes set trainee_text = null, debtor_said = null, evidence = null, span = null, "
+                "reason = '', note = null where trainee_id = ?", [trainee_id]).rowcount
             summary = {"sessions": len(session_ids), "turns_deleted": turns, "evidence_cleared": evidence,
-                       "held_deleted": held}
+                       "held_deleted": held, "disputes_cleared": disputes}
             db["audit_log"].insert({"at": now, "actor": by, "action": "delete_transcripts", "subject": trainee_id,
                                     "detail": json.dumps(summary)})
         return summary

@@ -157,6 +157,9 @@ class SessionContext:
     pass_criteria: Optional[Mapping[str, Any]] = None
     outcome: Optional[str] = None
     commitment: Optional[Mapping[str, Any]] = None
+    # Session checks a trainer overturned on dispute (a session rule's id, "commitment", "arc"):
+    # they are taken as met, so the report card is recomputed without them.
+    overturned: frozenset = frozenset()
 
 
 @dataclass(frozen=True)

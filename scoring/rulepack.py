@@ -66,6 +66,15 @@ class SessionRule:
 
 
 @dataclass(frozen=True)
+class DisputeReview:
+    """When a rule's verdicts are questioned too often to trust: more than `max_overturn_rate` of
+    its disputes overturned, over at least `min_rulings` rulings, flags it for review."""
+
+    max_overturn_rate: float = 0.2
+    min_rulings: int = 10
+
+
+@dataclass(frozen=True)
 class DisclosureItem:
     """One thing the opening must say (who, institution, purpose, recording notice)."""
 
@@ -88,6 +97,7 @@ class RulePack:
     session_rules: Mapping[str, SessionRule]
     debtor_cease: Mapping[str, Optional[Pattern[str]]]
     source: Path
+    dispute_review: DisputeReview = DisputeReview()
 
 
 class _Reader:
@@ -289,7 +299,25 @@ def load_rule_pack(path: Path, lexicon: Mapping[str, Tuple[str, ...]]) -> RulePa
         session_rules=session_rules,
         debtor_cease=_per_language(reader, top.get("debtor_cease"), lexicon, ("debtor_cease",), required=True),
         source=Path(path),
+        dispute_review=_dispute_review(reader, top.get("dispute_review")),
     )
+
+
+def _dispute_review(reader: _Reader, node: Any) -> DisputeReview:
+    """The optional `dispute_review: {max_overturn_rate: 0.2, min_rulings: 10}` (those are the defaults)."""
+    if node is None:
+        return DisputeReview()
+    node = reader.mapping(node, ("dispute_review",))
+    unknown = set(node) - {"max_overturn_rate", "min_rulings"}
+    if unknown:
+        raise reader.fail(("dispute_review",), f"unknown field(s) {sorted(unknown)}; known: max_overturn_rate, min_rulings")
+    rate = node.get("max_overturn_rate", DisputeReview.max_overturn_rate)
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
+        raise reader.fail(("dispute_review", "max_overturn_rate"), f"expected a share from 0 to 1 (0.2 = 20%), got {rate!r}")
+    minimum = node.get("min_rulings", DisputeReview.min_rulings)
+    if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1:
+        raise reader.fail(("dispute_review", "min_rulings"), f"expected a positive whole number, got {minimum!r}")
+    return DisputeReview(float(rate), minimum)
 
 
 def rule_pack(regime: str, rules_dir: Optional[Path] = None) -> RulePack:

@@ -82,13 +82,16 @@ def score_session(turns: Sequence[SessionTurn], context: SessionContext) -> Sess
     if ignored is not None:
         number, evidence = ignored
         session_violations.append(_session_violation(pack.session_rules["ignored_cease"], lang, evidence, number))
+    session_violations = [v for v in session_violations if v.rule not in context.overturned]
     violations.extend(session_violations)
     violations.sort(key=lambda v: (-SEVERITY_RANK[v.severity], v.turn or 0))
 
     scores = _scores(turns, session_violations, violations)
     best, worst = _best_and_worst(turns)
     arc = _arc(turns)
-    commitment_secured = _commitment_secured(context.commitment)
+    if "arc" in context.overturned:
+        arc = {**arc, "listen_empathise_solve": True}
+    commitment_secured = "commitment" in context.overturned or _commitment_secured(context.commitment)
     anger_fell = _anger_fell(turns)
     fail_reasons = _fail_reasons(turns, violations, scores, context, commitment_secured, lang)
     passed = not fail_reasons

@@ -10,6 +10,7 @@ from bot import render
 from bot.bot_data import services
 from bot.conversation import deliver_pending, end_call, open_call, scenario_title
 from bot.handlers import drill as drills_handler
+from bot.handlers.disputes import take_draft_text
 from bot.handlers.targets import display_name, resolve_user
 from bot.i18n import t
 from bot.messaging import optional_call, send_html
@@ -102,6 +103,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The trainee's line goes to the debtor; the answer (and in coach mode a tip) comes back."""
     caller, svc = caller_of(context), services(context)
     async with svc.user_lock(caller.user_id):
+        if await take_draft_text(update, context):  # a dispute's reason or a ruling's note, not a line
+            return
         session = svc.store.active_session_for(caller.user_id)
         if session is None:
             drill_set_id = svc.store.active_drill_set(caller.user_id)

@@ -5,6 +5,7 @@ import typer
 
 from bot.errors import BotConfigError
 from bot.main import run_bot
+from dojo.rulings import Rescorer
 from foundation.settings import Settings
 
 
@@ -20,4 +21,4 @@ def register(app: typer.Typer) -> None:
             raise BotConfigError("DOJO_RASA_URL is not set: `dojo bot` needs a running Rasa server "
                                  "(or use `dojo run`, which starts one) / 未设置 DOJO_RASA_URL：`dojo bot` "
                                  "需要一个已在运行的 Rasa 服务（或改用 `dojo run`）")
-        run_bot(settings, webhook_listen=webhook_listen, webhook_port=webhook_port)
+        run_bot(settings, webhook_listen=webhook_listen, webhook_port=webhook_port, rescorer=Rescorer())

@@ -9,6 +9,7 @@ import typer
 
 from bot.main import run_bot
 from dojo.catalog_access import load_catalog_or_fail
+from dojo.rulings import Rescorer
 from dojo.servers import port_in_use, simulator_for
 from foundation.errors import DojoError
 from foundation.settings import Settings
@@ -28,7 +29,7 @@ def run_command() -> None:
     try:
         if settings.telegram_token:
             typer.echo("Starting the Telegram bot (Ctrl-C stops everything)…")
-            run_bot(settings.with_(rasa_url=simulator.rasa_url))
+            run_bot(settings.with_(rasa_url=simulator.rasa_url), rescorer=Rescorer())
         else:
             typer.echo("No TELEGRAM_BOT_TOKEN set, so no Telegram bot. Practise from another terminal with:")
             typer.echo(f"  DOJO_RASA_URL={simulator.rasa_url} dojo practice")

@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.network import RetryingRateLimiter
+from dojo.rulings import Rescorer
 from foundation.settings import Settings
 from fake_simulator import ScriptedSimulator
 from fake_telegram import Call, FakeBotApi, TgUser
@@ -35,7 +36,8 @@ async def running_bot(api: FakeBotApi, store: Any, simulator: Any, scenarios: An
     app = build_application(settings or bot_settings(api), store, simulator, scenarios=scenarios,
                             rate_limiter=RetryingRateLimiter(backoff=0.05),
                             replay_interval=replay_interval, reminder_interval=dt.timedelta(seconds=0.3),
-                            abandon_interval=abandon_interval)
+                            abandon_interval=abandon_interval, ruling_interval=dt.timedelta(seconds=0.3),
+                            rescorer=Rescorer())
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)

@@ -26,7 +26,8 @@ def test_export_then_delete_keeps_scores_and_counts_but_no_words(store, clock):
     assert [m["text"] for m in exported["sessions"][0]["pending_messages"]] == [held]
 
     summary = store.delete_transcripts("li", by="boss")
-    assert summary == {"sessions": 1, "turns_deleted": 2, "evidence_cleared": 1, "held_deleted": 1}
+    assert summary == {"sessions": 1, "turns_deleted": 2, "evidence_cleared": 1, "held_deleted": 1,
+                       "disputes_cleared": 0}
     after = json.dumps(store.export_trainee("li"), ensure_ascii=False)
     assert secret not in after and held not in after and "trainee line" not in after and "quotes the trainee" not in after
     session = store.session("s1")

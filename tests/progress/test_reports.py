@@ -142,4 +142,4 @@ def test_a_report_reads_as_a_mapping_of_its_tables(team):
     assert [row["trainee"] for row in result["trainees"]] == ["li", "wu", "zhao"]
     assert result.get("summary")["sessions"] == 6 and result.get("nothing") is None
     assert set(result) == {"kind", "subject", "title_en", "title_zh", "summary", "trainees", "funnel",
-                           "violations", "overdue", "proficiency", "expiring"}
+                           "violations", "overdue", "rules", "proficiency", "expiring"}

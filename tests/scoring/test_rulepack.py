@@ -55,6 +55,10 @@ def _last_line_of(path: Path, needle: str) -> int:
         ("evidence: {zh: ['@violence_zh'], en: ['@violence_en']}", "evidence: {zh: ['@violence_zh']}", "rules[0].evidence", "patterns missing for en"),
         ('calling_hours: {start: "08:00", end: "22:00"}', 'calling_hours: {start: "8am", end: "22:00"}', "limits.calling_hours.start", "HH:MM"),
         ("id: cn.cbirc.68.abuse", "id: cn.cbirc.68.violence", "rules[1].id", "duplicate rule id"),
+        ("dispute_review: {max_overturn_rate: 0.2, min_rulings: 10}", "dispute_review: {max_overturn_rate: 20, min_rulings: 10}",
+         "dispute_review.max_overturn_rate", "share from 0 to 1"),
+        ("dispute_review: {max_overturn_rate: 0.2, min_rulings: 10}", "dispute_review: {max_overturn_rate: 0.2, min_rulings: 0}",
+         "dispute_review.min_rulings", "positive whole number"),
     ],
 )
 def test_broken_pack_names_file_line_and_field(tmp_path, old, new, field, message):
