@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
 
+from foundation.normalize import normalize_text
 from scoring.categories import CATEGORY_LABELS, SEVERITY_RANK
 from scoring.errors import RulePackError, ScoringInputError
 from scoring.patterns import compile_list
@@ -118,13 +119,19 @@ def _session_violation(rule: SessionRule, lang: str, evidence: str, turn: int) -
     )
 
 
+def _written_lang(turn: SessionTurn) -> str:
+    """The language the turn is written in (score_reply detected it), which may differ from the session's."""
+    if turn.score is not None and turn.score.lang in LANGS:
+        return turn.score.lang
+    return turn.lang if turn.lang in LANGS else "en"
+
+
 def _disclosure(turns: Sequence[SessionTurn], pack: RulePack) -> Dict[str, bool]:
     opening = turns[: pack.opening_turns]
     found = {}
     for item in pack.disclosure:
         found[item.id] = any(
-            item.evidence[turn.lang if turn.lang in LANGS else "en"] is not None
-            and item.evidence[turn.lang if turn.lang in LANGS else "en"].search(turn.text)
+            item.evidence[_written_lang(turn)] is not None and item.evidence[_written_lang(turn)].search(normalize_text(turn.text))
             for turn in opening
         )
     return found
@@ -171,7 +178,7 @@ def _ignored_cease(turns: Sequence[SessionTurn], pack: RulePack) -> Optional[Tup
             continue
         if any(v.rule == rule.id for v in turn.score.violations):
             return None  # already reported on that turn
-        lang = turn.lang if turn.lang in LANGS else "en"
+        lang = _written_lang(turn)
         evidence, exception = rule.evidence[lang], rule.exceptions[lang]
         if exception is not None and exception.search(turn.text):
             continue
@@ -210,7 +217,7 @@ def _best_and_worst(turns):
 
 def _steps(turn: SessionTurn) -> Dict[str, bool]:
     cues = arc_cues()
-    lang = turn.lang if turn.lang in LANGS else "en"
+    lang = _written_lang(turn)
     intent = turn.intent or ""
 
     def matches(step: str) -> bool:

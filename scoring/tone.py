@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from scoring.categories import CATEGORY_LABELS
 from scoring.cues import tone_cues
@@ -28,12 +28,25 @@ def is_shouting(text: str) -> bool:
 
 
 SHARED_NEED = {"zh": "表达共同需要", "en": "states a shared need"}
+# When the judge hears a tone no cue names, the trainee still sees why.
+MODEL_ESCALATING = {"zh": "语气施压（模型判断）", "en": "pressuring tone (model)"}
+MODEL_CALMING = {"zh": "缓和的表达（模型判断）", "en": "calming move (model)"}
 
 
 def grade_tone(
-    text: str, lang: str, escalating_categories: Iterable[str], acknowledged: bool = False, shared_need: bool = False
+    text: str,
+    lang: str,
+    escalating_categories: Iterable[str],
+    acknowledged: bool = False,
+    shared_need: bool = False,
+    judged: Optional[int] = None,
 ) -> DeescalationResult:
-    """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves."""
+    """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves.
+
+    `judged` is the statistical judge's polarity (scoring.classifier), which decides when given; an
+    escalating violation makes the tone -1 whatever it says. The cue lists then explain the verdict:
+    escalators are listed only for a -1 tone and markers only for a tone that is not -1.
+    """
     cues = tone_cues()
     markers = [
         cue.label.get(lang)
@@ -51,6 +64,15 @@ def grade_tone(
         escalators.append(CATEGORY_LABELS[category][lang])
     escalators = tuple(dict.fromkeys(escalators))
     polarity = -1 if escalators else (1 if markers else 0)
+    if judged is not None:
+        categories = tuple(dict.fromkeys(escalating_categories))
+        polarity = -1 if categories else judged
+        if polarity == -1:
+            escalators = escalators or (MODEL_ESCALATING[lang],)
+            markers = ()
+        else:
+            escalators = ()
+            markers = (markers or (MODEL_CALMING[lang],)) if polarity == 1 else ()
     score = BASE_SCORE + MARKER_POINTS * len(markers) - ESCALATOR_POINTS * len(escalators)
     if polarity < 0:
         score = min(score, 40)

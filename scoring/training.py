@@ -1,0 +1,341 @@
+"""Training the graders' models from labelled authoring passes, cached on disk by the data's hash.
+
+What is learnt (all over one TF-IDF space of scoring.linear features, logistic regression):
+
+* one binary head per reply category (one-vs-rest: a threat, an invented fee and a question about a
+  sister's income share no single direction, so one "violation" detector would have to learn them
+  all at once), four for the NVC parts, ``escalating`` (polarity -1) and ``calming`` (polarity +1),
+  all judged per unit (clause or whole reply). A reply breaks a rule when some category head clears
+  the violation threshold; the likeliest category names it.
+
+Labels are per reply, decisions per clause: a multiple-instance problem. A reply is a bag of units
+(its clauses, and itself when it has several). A bag labelled negative makes every unit a negative
+instance, which is where hard negatives teach the most: each lawful clause of a long reply is one.
+A bag labelled positive contributes the whole reply, and, after a first fit, the one clause the
+model finds most positive (one MI-SVM step), so a long reply with one bad clause teaches that
+clause and not its lawful neighbours. Two exceptions follow the labelling guide: an ask inside a
+reply that breaks a rule is not a request *because of the threat*, so such a reply's clauses are
+no negatives for ``request``; and a reply labelled -1 may still hold a calming move, so it teaches
+``calming`` nothing.
+
+Thresholds are chosen on out-of-fold probabilities, folds grouped by author, so a threshold is
+never fitted on the author it is then applied to.
+
+scikit-learn is imported inside the fitting functions only: scoring never needs it once a model is
+cached, and the action server must not pay for the import.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from foundation.normalize import normalize
+from scoring.categories import REPLY_CATEGORIES
+from scoring.dataset import BLIND, LabelledReply, load_passes, pass_names
+from scoring.linear import LinearHeads, heads_from_sklearn
+from scoring.reading import Reading, read
+from scoring.rulepack import RULES_DIR, rule_pack
+from scoring.text import DEFAULT_REGIME
+
+log = logging.getLogger(__name__)
+
+NVC_HEADS = ("observation", "feeling", "need", "request")
+HEADS = REPLY_CATEGORIES + NVC_HEADS + ("escalating", "calming")
+# Thresholds: "violation" applies to the highest category probability, the others to their own head.
+DECISIONS = ("violation",) + NVC_HEADS + ("escalating", "calming")
+# Bumped whenever features, bags or fitting change, so a cached model of another recipe is not reused.
+RECIPE = "clause-mil-ovr-v3"
+C_HEADS = 8.0
+MIN_DF = 2
+# Violation threshold: the lowest whose out-of-fold precision still reaches this, per language.
+TARGET_PRECISION = 0.92
+INNER_FOLDS = 3
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Grader:
+    """The fitted models and their thresholds; plain Python, picklable, no sklearn objects."""
+
+    heads: LinearHeads
+    thresholds: Mapping[str, float]
+    trained_on: Tuple[str, ...]
+    key: str
+    # Out-of-fold reply-level maxima per decision, with the labels: thresholds can be re-examined
+    # without refitting, and the docs can show how they were chosen.
+    out_of_fold: Mapping[str, Tuple[float, ...]] = None
+
+
+def gold(record: LabelledReply, head: str) -> bool:
+    if head == "violation":
+        return bool(record.violations)
+    if head in REPLY_CATEGORIES:
+        return head in record.violations
+    if head in NVC_HEADS:
+        return head in record.nvc
+    if head == "escalating":
+        return record.polarity == -1
+    return record.polarity == 1
+
+
+def reading_of(record: LabelledReply) -> Reading:
+    """Read a labelled reply the way scoring reads a trainee's: normalised, under its regime."""
+    regime = record.regime or DEFAULT_REGIME[record.lang]
+    return read(normalize(record.text).text, record.lang, rule_pack(regime), record.debtor_said)
+
+
+def _negative_units_teach(record: LabelledReply, head: str) -> bool:
+    """Whether a reply negative for `head` makes each of its units a negative instance (module docstring)."""
+    if head == "request":
+        return not record.violations
+    if head == "calming":
+        return record.polarity == 0
+    return True
+
+
+def _teaches_at_all(record: LabelledReply, head: str) -> bool:
+    return not (head == "calming" and record.polarity == -1)
+
+
+# ---------------------------------------------------------------- fitting (scikit-learn)
+
+
+@dataclass
+class _Table:
+    """Every unit of every reply as a row, with which reply and which position it is."""
+
+    readings: List[Reading]
+    rows: List[Tuple[int, int]]  # (record index, unit index)
+
+
+def _vectorise(readings: Sequence[Reading]):
+    # sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rows = [(r, u) for r, reading in enumerate(readings) for u in range(len(reading.units))]
+    vectoriser = TfidfVectorizer(analyzer=_elements, sublinear_tf=True, min_df=MIN_DF, lowercase=False)
+    matrix = vectoriser.fit_transform([readings[r].features[u] for r, u in rows])
+    return vectoriser, matrix, rows
+
+
+def _elements(counts) -> List[str]:
+    return list(counts.elements())
+
+
+def _fit_binary(matrix, labels, weights):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=C_HEADS, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=0)
+    model.fit(matrix, labels, sample_weight=weights)
+    return model
+
+
+def _author_weights(records: Sequence[LabelledReply]) -> List[float]:
+    """Each author weighs the same in total, so the largest pass does not set everyone's style."""
+    sizes: Dict[str, int] = {}
+    for record in records:
+        sizes[record.author] = sizes.get(record.author, 0) + 1
+    per_author = len(records) / len(sizes)
+    return [per_author / sizes[record.author] for record in records]
+
+
+def _fit_heads(records: Sequence[LabelledReply], readings: Sequence[Reading]):
+    """Vectoriser and one sklearn model per head, for these replies."""
+    import numpy as np
+
+    vectoriser, matrix, rows = _vectorise(readings)
+    author_weight = _author_weights(records)
+    first_row: Dict[int, int] = {}
+    for index, (r, _) in enumerate(rows):
+        first_row.setdefault(r, index)
+    models = {}
+    for head in HEADS:
+        base_rows, base_labels = [], []
+        positive_bags = []
+        for index, (r, u) in enumerate(rows):
+            record = records[r]
+            if not _teaches_at_all(record, head):
+                continue
+            whole = u == len(readings[r].units) - 1
+            if gold(record, head):
+                if whole:
+                    base_rows.append(index)
+                    base_labels.append(1)
+                    if u > 0:
+                        positive_bags.append(r)
+            elif whole or _negative_units_teach(record, head):
+                base_rows.append(index)
+                base_labels.append(0)
+        weights = [author_weight[rows[i][0]] for i in base_rows]
+        model = _fit_binary(matrix[base_rows], base_labels, weights)
+        if positive_bags:
+            # One multiple-instance step: each positive multi-clause bag adds its most positive clause.
+            extra = []
+            for r in positive_bags:
+                clause_rows = list(range(first_row[r], first_row[r] + len(readings[r].units) - 1))
+                scores = model.decision_function(matrix[clause_rows])
+                extra.append(clause_rows[int(np.argmax(scores))])
+            weights += [author_weight[rows[i][0]] for i in extra]
+            model = _fit_binary(matrix[base_rows + extra], base_labels + [1] * len(extra), weights)
+        models[head] = model
+    return vectoriser, matrix, rows, models
+
+
+def _reply_maxima(readings, rows, matrix, models) -> Dict[str, List[float]]:
+    """Per decision, each reply's highest unit probability (what scoring takes as the reply's verdict)."""
+    maxima = {head: [0.0] * len(readings) for head in DECISIONS}
+    for head, model in models.items():
+        probabilities = model.predict_proba(matrix)[:, 1]
+        target = "violation" if head in REPLY_CATEGORIES else head
+        for (r, _), probability in zip(rows, probabilities):
+            if probability > maxima[target][r]:
+                maxima[target][r] = float(probability)
+    return maxima
+
+
+def _choose_thresholds(records: Sequence[LabelledReply], maxima: Mapping[str, Sequence[float]]) -> Dict[str, float]:
+    thresholds = {}
+    for head in DECISIONS:
+        labels = [gold(record, head) for record in records]
+        if head == "violation":
+            thresholds[head] = _precision_threshold(records, maxima[head], labels)
+        else:
+            thresholds[head] = _f1_threshold(maxima[head], labels)
+    return thresholds
+
+
+def _f1_threshold(scores: Sequence[float], labels: Sequence[bool]) -> float:
+    best, best_f1 = 0.5, -1.0
+    for threshold in _candidates(scores):
+        tp = sum(1 for s, y in zip(scores, labels) if s >= threshold and y)
+        fp = sum(1 for s, y in zip(scores, labels) if s >= threshold and not y)
+        fn = sum(1 for s, y in zip(scores, labels) if s < threshold and y)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+        if f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return best
+
+
+def _precision_threshold(records, scores, labels) -> float:
+    """The lowest threshold at which out-of-fold precision reaches the target in every language."""
+    langs = sorted({record.lang for record in records})
+    for threshold in _candidates(scores):
+        ok = True
+        for lang in langs:
+            picked = [y for s, y, record in zip(scores, labels, records) if s >= threshold and record.lang == lang]
+            if picked and sum(picked) / len(picked) < TARGET_PRECISION:
+                ok = False
+                break
+        if ok:
+            return threshold
+    return _f1_threshold(scores, labels)
+
+
+def _candidates(scores: Sequence[float]) -> List[float]:
+    return [step / 100 for step in range(5, 96)]
+
+
+def _groups(records: Sequence[LabelledReply]) -> List[List[int]]:
+    """Inner folds for thresholds: whole authors per fold; one author alone is split by position."""
+    authors = sorted({record.author for record in records})
+    folds: List[List[int]] = [[] for _ in range(INNER_FOLDS)]
+    if len(authors) >= 2:
+        count = min(INNER_FOLDS, len(authors))
+        folds = [[] for _ in range(count)]
+        for index, record in enumerate(records):
+            folds[authors.index(record.author) % count].append(index)
+    else:
+        for index in range(len(records)):
+            folds[index % INNER_FOLDS].append(index)
+    return [fold for fold in folds if fold]
+
+
+def fit_grader(records: Sequence[LabelledReply], key: str = "") -> Grader:
+    """Fit the heads and their thresholds on these replies (deterministic: fixed solvers, no sampling)."""
+    readings = [reading_of(record) for record in records]
+    # Out-of-fold reply-level maxima for the thresholds, folds grouped by author.
+    oof = {head: [0.0] * len(records) for head in DECISIONS}
+    for held_out in _groups(records):
+        held = set(held_out)
+        train = [i for i in range(len(records)) if i not in held]
+        vectoriser, _, _, models = _fit_heads([records[i] for i in train], [readings[i] for i in train])
+        sub = [readings[i] for i in held_out]
+        rows = [(r, u) for r, reading in enumerate(sub) for u in range(len(reading.units))]
+        matrix = vectoriser.transform([sub[r].features[u] for r, u in rows])
+        maxima = _reply_maxima(sub, rows, matrix, models)
+        for head in DECISIONS:
+            for position, index in enumerate(held_out):
+                oof[head][index] = maxima[head][position]
+    thresholds = _choose_thresholds(records, oof)
+    vectoriser, _, _, models = _fit_heads(records, readings)
+    heads = heads_from_sklearn(
+        HEADS, vectoriser.vocabulary_, vectoriser.idf_, [models[h].coef_[0] for h in HEADS], [models[h].intercept_[0] for h in HEADS]
+    )
+    return Grader(heads, thresholds, tuple(sorted({r.author for r in records})), key, {h: tuple(v) for h, v in oof.items()})
+
+
+# ---------------------------------------------------------------- the cache and the live grader
+
+
+def cache_dir() -> Path:
+    """Where fitted graders are kept between processes (ignored by git)."""
+    return Path(__file__).resolve().parent.parent / "var" / "cache" / "scoring"
+
+
+def data_key(records: Sequence[LabelledReply]) -> str:
+    """A hash of everything a fit depends on: the recipe, the replies and the cue files read as features."""
+    digest = hashlib.sha256(RECIPE.encode())
+    for record in records:
+        digest.update(json.dumps(record.__dict__, sort_keys=True, ensure_ascii=False).encode())
+    for path in sorted(Path(RULES_DIR).glob("*.yml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def grader_for(records: Sequence[LabelledReply]) -> Grader:
+    """The grader fitted on exactly these replies: from the disk cache when it holds one, else fitted and stored."""
+    key = data_key(records)
+    path = cache_dir() / f"grader-{key}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                grader = pickle.load(handle)
+            if isinstance(grader, Grader) and grader.key == key:
+                return grader
+        except (OSError, pickle.UnpicklingError, AttributeError, EOFError) as exc:
+            log.warning("refitting: cached grader %s unreadable (%s)", path, exc)
+    grader = fit_grader(records, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(grader, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError as exc:  # a read-only checkout still grades; it just fits again next process
+        log.warning("could not cache the grader in %s (%s)", path.parent, exc)
+    return grader
+
+
+# The shipped grader learns from every non-blind pass; blind passes stay out while the method is tuned.
+SHIP_BLIND_PASSES = False
+
+
+def live_pass_names() -> List[str]:
+    names = pass_names()
+    return names if SHIP_BLIND_PASSES else [name for name in names if name not in BLIND]
+
+
+@functools.lru_cache(maxsize=1)
+def live_grader() -> Grader:
+    """The grader scoring uses, once per process (cached on disk by its data's hash)."""
+    with _lock:
+        return grader_for(load_passes(live_pass_names()))
