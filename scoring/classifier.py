@@ -21,7 +21,10 @@ from scoring.categories import REPLY_CATEGORIES
 from scoring.training import DECISIONS, HEADS, Grader, live_grader
 
 
-RULE_VETO = 0.0
+# A rule finding stands unless the models find the reply all but certainly clean: the rule authors'
+# patterns add recall on the phrasings they wrote for, and a model this sure is rarely wrong about a
+# lawful reply a pattern mistook (compared by leave-one-author-out: union 0.0, 0.1, 0.3).
+RULE_VETO = 0.1
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Judgement:
     decided: Dict[str, bool]  # per head, maxima against the grader's thresholds
     suspect: Span  # the clause the violation head found most suspicious
     categories: Tuple[Tuple[str, float], ...]  # ranked, when a violation is decided
+    polarity: int = 0
 
 
 def judge(reading: Reading, grader: Optional[Grader] = None) -> Judgement:
@@ -49,13 +53,16 @@ def judge(reading: Reading, grader: Optional[Grader] = None) -> Judgement:
         if index < len(reading.clauses) and violation > best_clause[0]:
             best_clause = (violation, span)
     maxima["violation"] = max(maxima[c] for c in REPLY_CATEGORIES)
-    decided = {head: maxima[head] >= grader.thresholds[head] for head in DECISIONS}
+    thresholds = grader.thresholds
+    decided = {head: maxima[head] >= thresholds.get(f"{head}:{reading.lang}", thresholds.get(head, 0.5)) for head in DECISIONS}
+
     categories: Tuple[Tuple[str, float], ...] = ()
     if decided["violation"]:
         # Ranked by each category's highest probability over the units: the clause that convinced
         # its head names it, and a violation spread over two clauses still gets one category.
         categories = tuple(sorted(((c, maxima[c]) for c in REPLY_CATEGORIES), key=lambda item: (-item[1], item[0])))
-    return Judgement(maxima, decided, best_clause[1], categories)
+    polarity = -1 if decided["escalating"] else (1 if decided["calming"] else 0)
+    return Judgement(maxima, decided, best_clause[1], categories, polarity)
 
 
 def model_violation(judgement: Judgement, reading: Reading, lang: str, pack: RulePack) -> Optional[Violation]:

@@ -56,8 +56,7 @@ def score_reply(
     escalating = [v.category for v in violations if _escalates(pack, v)]
     decided = judgement.decided
     nvc = grade_nvc(text, lang, threatened=bool(escalating), present=decided)
-    polarity = -1 if decided["escalating"] else (1 if decided["calming"] else 0)
-    tone = grade_tone(text, lang, escalating, acknowledged=nvc.feeling, shared_need=nvc.need, judged=polarity)
+    tone = grade_tone(text, lang, escalating, acknowledged=nvc.feeling, shared_need=nvc.need, judged=judgement.polarity)
     if text != typed:
         violations = [_in_typed_text(v, normalized) for v in violations]
         nvc = dataclasses.replace(nvc, evaluations=tuple(_typed_words(normalized, text, e) for e in nvc.evaluations))
