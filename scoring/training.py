@@ -355,6 +355,7 @@ def grader_for(records: Sequence[LabelledReply]) -> Grader:
             with path.open("rb") as handle:
                 grader = pickle.load(handle)
             if isinstance(grader, Grader) and grader.key == key:
+                path.touch()  # recently used: kept by _prune
                 return grader
         except (OSError, pickle.UnpicklingError, AttributeError, EOFError) as exc:
             log.warning("refitting: cached grader %s unreadable (%s)", path, exc)
@@ -365,6 +366,7 @@ def grader_for(records: Sequence[LabelledReply]) -> Grader:
         with temporary.open("wb") as handle:
             pickle.dump(grader, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
+        _prune(path.parent)
     except OSError as exc:  # a read-only checkout still grades; it just fits again next process
         log.warning("could not cache the grader in %s (%s)", path.parent, exc)
     return grader
@@ -392,6 +394,16 @@ def prefit(name_sets: Sequence[Sequence[str]], processes: int = 2) -> None:
 
     with multiprocessing.get_context("fork").Pool(min(processes, len(missing))) as pool:
         pool.map(_fit_and_cache, missing, chunksize=1)
+
+
+CACHE_KEEP = 24  # the shipped grader, the blind grader and every fold of a few data versions
+
+
+def _prune(folder: Path) -> None:
+    """Drop the least recently used graders beyond CACHE_KEEP (each is several MB)."""
+    cached = sorted(folder.glob("grader-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in cached[CACHE_KEEP:]:
+        stale.unlink(missing_ok=True)
 
 
 # The shipped grader learns from every non-blind pass; blind passes stay out while the method is tuned.
