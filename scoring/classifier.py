@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from scoring.compliance import make_violation
+from scoring.linear import sigmoid
 from scoring.reading import Reading, Span
 from scoring.results import Violation
 from scoring.rulepack import RulePack
 from scoring.categories import REPLY_CATEGORIES
-from scoring.training import DECISIONS, HEADS, Grader, live_grader
+from scoring.training import CLAUSE_ONLY, DECISIONS, HEADS, Grader, live_grader
 
 
 # A rule finding stands unless the models find the reply all but certainly clean: the rule authors'
 # patterns add recall on the phrasings they wrote for, and a model this sure is rarely wrong about a
 # lawful reply a pattern mistook (compared by leave-one-author-out: union 0.0, 0.1, 0.3).
 RULE_VETO = 0.1
+_CATEGORY_INDEX = tuple(HEADS.index(category) for category in REPLY_CATEGORIES)
+_CLAUSE_ONLY_INDEX = frozenset(HEADS.index(head) for head in CLAUSE_ONLY)
 
 
 @dataclass(frozen=True)
@@ -40,18 +43,22 @@ class Judgement:
 
 def judge(reading: Reading, grader: Optional[Grader] = None) -> Judgement:
     grader = grader or live_grader()
-    maxima = {head: 0.0 for head in HEADS}
-    best_clause: Tuple[float, Span] = (-1.0, reading.clauses[0])
-    unit_probabilities = []
+    heads = grader.heads
+    categories_at = _CATEGORY_INDEX
+    clause_count = len(reading.clauses)
+    # Maxima are taken on raw scores (the sigmoid is monotonic) and turned into probabilities once.
+    best_raw = None
+    best_clause: Tuple[float, Span] = (float("-inf"), reading.clauses[0])
     for index, (span, counts) in enumerate(zip(reading.units, reading.features)):
-        probabilities = grader.heads.probabilities(counts)
-        unit_probabilities.append(probabilities)
-        for head, probability in probabilities.items():
-            if probability > maxima[head]:
-                maxima[head] = probability
-        violation = max(probabilities[c] for c in REPLY_CATEGORIES)
-        if index < len(reading.clauses) and violation > best_clause[0]:
-            best_clause = (violation, span)
+        raw = heads.scores(counts)
+        if index < clause_count:
+            violation = max([raw[i] for i in categories_at])
+            if violation > best_clause[0]:
+                best_clause = (violation, span)
+        else:  # the whole reply: NVC parts are decided on clauses alone (training.CLAUSE_ONLY)
+            raw = tuple(float("-inf") if i in _CLAUSE_ONLY_INDEX else value for i, value in enumerate(raw))
+        best_raw = raw if best_raw is None else tuple(map(max, best_raw, raw))
+    maxima = {head: sigmoid(value) for head, value in zip(heads.heads, best_raw)}
     maxima["violation"] = max(maxima[c] for c in REPLY_CATEGORIES)
     thresholds = grader.thresholds
     decided = {head: maxima[head] >= thresholds.get(f"{head}:{reading.lang}", thresholds.get(head, 0.5)) for head in DECISIONS}

@@ -19,6 +19,11 @@ from scoring.errors import RulePackError
 from scoring.text import LANGS
 
 ORIGINAL_PASS = "a0"
+# Hard negatives written by the graders' engineer from regressions (openings with official-sounding
+# bank names, advice against borrowing, promises not to contact anyone). Not an independent author,
+# so never a fold and never measured: it trains only the shipped grader (scoring.training).
+ENGINEER_PASS = "h0"
+ENGINEER_FILE = "hard_negatives.jsonl"
 # Independent passes kept blind while tuning (issue 11): aggregates only, never items or errors.
 BLIND = ("s04", "s07")
 
@@ -50,7 +55,7 @@ def load_split(name: str, directory: Optional[Path] = None) -> List[LabelledRepl
 
 
 def pass_names(directory: Optional[Path] = None) -> List[str]:
-    """Every authoring pass present: a0 first, then passes/sNN.jsonl in order."""
+    """Every authoring pass present: a0 first, then passes/sNN.jsonl in order (h0 is no authoring pass)."""
     folder = Path(directory or eval_dir()) / "passes"
     return [ORIGINAL_PASS] + sorted(path.stem for path in folder.glob("*.jsonl"))
 
@@ -60,6 +65,8 @@ def load_pass(name: str, directory: Optional[Path] = None) -> List[LabelledReply
     directory = Path(directory or eval_dir())
     if name == ORIGINAL_PASS:
         return load_split("tune", directory) + load_split("test", directory)
+    if name == ENGINEER_PASS:
+        return load_file(directory / ENGINEER_FILE, ENGINEER_PASS)
     return load_file(directory / "passes" / f"{name}.jsonl", name)
 
 

@@ -19,8 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from operator import add, mul
+from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 _NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
@@ -51,41 +50,41 @@ def text_features(text: str, cues: Iterable[str] = ()) -> Counter:
 class LinearHeads:
     """Several linear models over one TF-IDF space (sublinear tf, idf, l2 norm), replayed in pure Python.
 
-    Each feature maps to one tuple holding idf x weight for every head, so scoring a piece of text is
-    one look-up per distinct feature and one C-level vector add. Binary heads give sigmoid
+    Each feature maps to its idf and one tuple holding idf x weight for every head, so scoring a
+    piece of text is one look-up per distinct feature and a C-level column sum. Binary heads give sigmoid
     probabilities; a multinomial head set (``softmax=True``) gives one distribution over ``heads``.
     """
 
     heads: Tuple[str, ...]
-    idf: Dict[str, float]
-    weights: Dict[str, Tuple[float, ...]]  # feature -> idf * coefficient, one per head
+    table: Dict[str, Tuple[float, Tuple[float, ...], float]]  # feature -> (idf, idf * coefficient per head, idf²)
     intercepts: Tuple[float, ...]
     softmax: bool = False
-    _zero: Tuple[float, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "_zero", tuple(0.0 for _ in self.heads))
 
     def scores(self, counts: Counter) -> Tuple[float, ...]:
-        """The heads' raw linear scores for one feature Counter."""
-        weights = self.weights
-        idf = self.idf
-        dots = self._zero
+        """The heads' raw linear scores for one feature Counter.
+
+        The columns of the features present are gathered, then summed head by head with zip/sum,
+        so the per-head arithmetic runs in C rather than in a Python loop.
+        """
+        get = self.table.get
+        columns = []
+        append = columns.append
         squares = 0.0
         for feature, count in counts.items():
-            column = weights.get(feature)
-            if column is None:
+            entry = get(feature)
+            if entry is None:
                 continue
             if count == 1:
-                value = idf[feature]
-                dots = tuple(map(add, dots, column))
+                append(entry[1])
+                squares += entry[2]
             else:
                 tf = 1.0 + math.log(count)
-                value = tf * idf[feature]
-                dots = tuple(map(add, dots, map(mul, column, (tf,) * len(column))))
-            squares += value * value
+                append([tf * weight for weight in entry[1]])
+                squares += tf * tf * entry[2]
+        if not columns:
+            return self.intercepts
         norm = math.sqrt(squares) or 1.0
-        return tuple(bias + dot / norm for dot, bias in zip(dots, self.intercepts))
+        return tuple(bias + dot / norm for dot, bias in zip(map(sum, zip(*columns)), self.intercepts))
 
     def probabilities(self, counts: Counter) -> Dict[str, float]:
         raw = self.scores(counts)
@@ -94,10 +93,10 @@ class LinearHeads:
             exps = [math.exp(score - top) for score in raw]
             total = sum(exps)
             return {head: value / total for head, value in zip(self.heads, exps)}
-        return {head: _sigmoid(score) for head, score in zip(self.heads, raw)}
+        return {head: sigmoid(score) for head, score in zip(self.heads, raw)}
 
 
-def _sigmoid(score: float) -> float:
+def sigmoid(score: float) -> float:
     if score >= 0:
         return 1.0 / (1.0 + math.exp(-score))
     exp = math.exp(score)
@@ -106,10 +105,9 @@ def _sigmoid(score: float) -> float:
 
 def heads_from_sklearn(heads: Sequence[str], vocabulary: Dict[str, int], idf: Sequence[float], coefs, intercepts, softmax=False) -> LinearHeads:
     """Copy fitted sklearn arrays into plain dicts and tuples."""
-    weights: Dict[str, Tuple[float, ...]] = {}
-    idf_table: Dict[str, float] = {}
+    table: Dict[str, Tuple[float, Tuple[float, ...], float]] = {}
     for feature, index in vocabulary.items():
         # Every vocabulary feature stays, weighted or not: it still counts in the l2 norm.
-        weights[feature] = tuple(float(row[index]) * float(idf[index]) for row in coefs)
-        idf_table[feature] = float(idf[index])
-    return LinearHeads(tuple(heads), idf_table, weights, tuple(float(b) for b in intercepts), softmax)
+        value = float(idf[index])
+        table[feature] = (value, tuple(float(row[index]) * value for row in coefs), value * value)
+    return LinearHeads(tuple(heads), table, tuple(float(b) for b in intercepts), softmax)

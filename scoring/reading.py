@@ -41,13 +41,17 @@ class Reading:
     cues: Tuple[Cue, ...]
     units: Tuple[Span, ...]  # the clauses, then the whole reply when there are several
     features: Tuple[Counter, ...]  # one per unit
+    # Per rule (pack order, rules without a debtor trigger), its first match no exception excused:
+    # the rule findings scoring reports, found in the same pass as the cue features.
+    rule_matches: Tuple[Tuple[object, Span], ...] = ()
 
 
 def read(text: str, lang: str, pack: RulePack, debtor_said: Optional[str] = None) -> Reading:
     """Clauses, cue matches and unit features of a normalised reply."""
     clauses = Clauses(text)
     spans = [span for span in clauses.spans if text[span[0] : span[1]].strip()] or [(0, len(text))]
-    cues = find_cues(text, lang, pack, debtor_said, clauses)
+    rule_matches: List[Tuple[object, Span]] = []
+    cues = find_cues(text, lang, pack, debtor_said, clauses, rule_matches)
     reply_level = [cue.name for cue in cues if cue.span == (0, 0)]
     units: List[Span] = list(spans)
     features = []
@@ -57,11 +61,14 @@ def read(text: str, lang: str, pack: RulePack, debtor_said: Optional[str] = None
     if len(spans) > 1:
         units.append((0, len(text)))
         features.append(text_features(text, [cue.name for cue in cues] + [WHOLE]))
-    return Reading(text, lang, tuple(spans), tuple(cues), tuple(units), tuple(features))
+    return Reading(text, lang, tuple(spans), tuple(cues), tuple(units), tuple(features), tuple(rule_matches))
 
 
-def find_cues(text: str, lang: str, pack: RulePack, debtor_said: Optional[str], clauses: Clauses) -> List[Cue]:
-    """Every rule, NVC and tone cue match; reply-level facts (shouting, a cease request) sit at (0, 0)."""
+def find_cues(text: str, lang: str, pack: RulePack, debtor_said: Optional[str], clauses: Clauses, rule_matches: Optional[list] = None) -> List[Cue]:
+    """Every rule, NVC and tone cue match; reply-level facts (shouting, a cease request) sit at (0, 0).
+
+    `rule_matches`, when given, collects each rule's first unexcused match.
+    """
     found: List[Cue] = []
     for rule in pack.rules:
         evidence = rule.evidence[lang]
@@ -74,6 +81,8 @@ def find_cues(text: str, lang: str, pack: RulePack, debtor_said: Optional[str], 
             clause = clauses.around(match.start(), match.end())
             excused = exception is not None and exception.search(text, clause[0], clause[1])
             found.append(Cue(("rx:" if excused else "r:") + rule.category, (match.start(), match.end())))
+            if not excused and rule_matches is not None and (not rule_matches or rule_matches[-1][0] is not rule):
+                rule_matches.append((rule, (match.start(), match.end())))
     # The broad cue words of each category (lexicon.yml, model_cues): once a guard the model had to
     # pass, now evidence it weighs like any other feature.
     for category, per_lang in model_cues().items():

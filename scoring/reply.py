@@ -7,7 +7,7 @@ from typing import List, Optional
 from foundation.normalize import normalize
 from scoring.categories import CATEGORY_LABELS, SEVERITY_RANK
 from scoring.classifier import decide_violations, judge
-from scoring.compliance import rule_violations
+from scoring.compliance import make_violation, rule_violations
 from scoring.nvc import grade_nvc
 from scoring.reading import read
 from scoring.results import ReplyScore, Violation
@@ -46,8 +46,8 @@ def score_reply(
     pack = rule_pack(regime)
     reading = read(text, lang, pack, debtor_said)
     judgement = judge(reading, grader)
-    clauses = Clauses(text)
-    found = rule_violations(text, lang, pack, debtor_said, clauses)
+    found = [make_violation(rule, lang, text[start:end], (start, end), "rule") for rule, (start, end) in reading.rule_matches]
+    found += rule_violations(text, lang, pack, debtor_said, Clauses(text), contextual_only=True)
     violations: List[Violation] = decide_violations(judgement, reading, lang, pack, found)
     # Worst first; within a severity the pack's order decides, so a veiled threat that also names
     # the family reads as a threat rather than as a disclosure.
@@ -55,8 +55,10 @@ def score_reply(
     violations.sort(key=lambda v: (-SEVERITY_RANK[v.severity], order.get(v.rule, len(order)), v.span[0]))
     escalating = [v.category for v in violations if _escalates(pack, v)]
     decided = judgement.decided
-    nvc = grade_nvc(text, lang, threatened=bool(escalating), present=decided)
-    tone = grade_tone(text, lang, escalating, acknowledged=nvc.feeling, shared_need=nvc.need, judged=judgement.polarity)
+    judging = [cue.span for cue in reading.cues if cue.name == "n:judging"]
+    nvc = grade_nvc(text, lang, threatened=bool(escalating), present=decided, judging=judging)
+    tone = grade_tone(text, lang, escalating, acknowledged=nvc.feeling, shared_need=nvc.need, judged=judgement.polarity,
+                      found=[cue.name for cue in reading.cues if cue.name.startswith("t")])
     if text != typed:
         violations = [_in_typed_text(v, normalized) for v in violations]
         nvc = dataclasses.replace(nvc, evaluations=tuple(_typed_words(normalized, text, e) for e in nvc.evaluations))

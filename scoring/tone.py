@@ -40,25 +40,35 @@ def grade_tone(
     acknowledged: bool = False,
     shared_need: bool = False,
     judged: Optional[int] = None,
+    found: Optional[Iterable[str]] = None,
 ) -> DeescalationResult:
     """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves.
 
     `judged` is the statistical judge's polarity (scoring.classifier), which decides when given; an
     escalating violation makes the tone -1 whatever it says. The cue lists then explain the verdict:
     escalators are listed only for a -1 tone and markers only for a tone that is not -1.
+    `found`: the cue ids already matched ("t+:<id>", "t-:<id>", "t-:shouting" from scoring.reading),
+    so the patterns need not run twice.
     """
     cues = tone_cues()
+    if found is not None:
+        found = set(found)
+
+    def present(sign: str, cue) -> bool:
+        return sign + cue.id in found if found is not None else bool(cue.patterns[lang].search(text))
+
     markers = [
         cue.label.get(lang)
         for cue in cues.markers
-        if cue.patterns[lang].search(text) or (acknowledged and cue.id == "acknowledge")
+        if present("t+:", cue) or (acknowledged and cue.id == "acknowledge")
     ]
     if shared_need:
         markers.append(SHARED_NEED[lang])
     markers = tuple(markers)
-    escalators = [cue.label.get(lang) for cue in cues.escalators if cue.patterns[lang].search(text)]
+    escalators = [cue.label.get(lang) for cue in cues.escalators if present("t-:", cue)]
     shout_label = next(cue.label.get(lang) for cue in cues.escalators if cue.id == "shout")
-    if shout_label not in escalators and is_shouting(text):
+    shouting = "t-:shouting" in found if found is not None else is_shouting(text)
+    if shout_label not in escalators and shouting:
         escalators.append(shout_label)
     for category in dict.fromkeys(escalating_categories):
         escalators.append(CATEGORY_LABELS[category][lang])

@@ -25,7 +25,7 @@ SAMPLE = [
         ([(True, True), (False, False)], 1.0),
         ([(True, False), (False, True)], -1.0),
         ([(True, True), (True, True)], 1.0),
-        ([(1, 1), (0, 0), (-1, 0), (0, 0)], 0.6),
+        ([(1, 1), (0, 0), (-1, 0), (0, 0)], 5 / 9),  # po 3/4, pe 7/16
     ],
 )
 def test_cohen_kappa(pairs, expected):
