@@ -36,7 +36,7 @@ import pickle
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Sequence, Tuple
 
 from foundation.normalize import normalize
 from scoring.categories import REPLY_CATEGORIES
