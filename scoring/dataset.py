@@ -96,10 +96,13 @@ def parse_record(raw: object, path, line_no: int, author: str = ORIGINAL_PASS) -
 
     if not isinstance(raw, dict):
         raise fail("line", "expected a JSON object")
-    if raw.get("lang") not in LANGS:
-        raise fail("lang", f"expected one of {list(LANGS)}")
     if not isinstance(raw.get("text"), str) or not raw["text"].strip():
         raise fail("text", "expected non-empty text")
+    if raw.get("lang") not in LANGS:
+        raise fail("lang", f"expected one of {list(LANGS)}")
+    for key in ("violations", "nvc"):
+        if not isinstance(raw.get(key, []), list):
+            raise fail(key, "expected a list")
     for category in raw.get("violations", []):
         if category not in REPLY_CATEGORIES:
             raise fail("violations", f"unknown category {category!r}")
