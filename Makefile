@@ -13,7 +13,7 @@ export PYTHONWARNINGS := ignore
 TRAINING_INPUTS := config.yml domain.yml data/rules.yml $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 # The graders' models (scoring/training.py) depend on the labelled passes, the cue files and the code
-# that reads them; fitted once per data version into var/cache/scoring (about 10 minutes on 2 cores).
+# that reads them; fitted once per data version into var/cache/scoring (about 5 minutes on 2 cores).
 SCORING_INPUTS := $(shell find data/eval/scoring data/rules -name '*.jsonl' -o -name '*.yml' 2>/dev/null) \
   scoring/training.py scoring/reading.py scoring/linear.py
 SCORING_STAMP := var/cache/scoring/.fitted

@@ -15,6 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from scoring.categories import REPLY_CATEGORIES
 from scoring.dataset import LabelledReply, parse_record
 from scoring.errors import ScoringError
+from scoring.reply import score_reply
 from scoring.results import ReplyScore
 from scoring.text import detect_lang
 
@@ -188,8 +189,6 @@ def compare(items: Sequence[Tuple[LabelledReply, ReplyScore]], bad_lines: Sequen
 
 def score_records(records: Sequence[LabelledReply], grader=None) -> List[Tuple[LabelledReply, ReplyScore]]:
     """Grade each labelled reply as the action server would (its debtor line and regime included)."""
-    from scoring.reply import score_reply  # scoring.reply imports the grader; calibration itself does not need it
-
     return [(record, score_reply(record.text, record.lang, record.regime, record.debtor_said, grader=grader)) for record in records]
 
 
