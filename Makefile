@@ -12,8 +12,13 @@ export PYTHONWARNINGS := ignore
 
 TRAINING_INPUTS := config.yml domain.yml data/rules.yml $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
+# The graders' models (scoring/training.py) depend on the labelled passes, the cue files and the code
+# that reads them; fitted once per data version into var/cache/scoring (about 5 minutes on 2 cores).
+SCORING_INPUTS := $(shell find data/eval/scoring data/rules -name '*.jsonl' -o -name '*.yml' 2>/dev/null) \
+  scoring/training.py scoring/reading.py scoring/linear.py
+SCORING_STAMP := var/cache/scoring/.fitted
 
-.PHONY: help setup model run test test-fast validate bench load dashboard clean
+.PHONY: help setup model scoring-model run test test-fast validate bench load dashboard clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -38,17 +43,24 @@ $(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS)
 
 model: $(MODEL_STAMP) ## train the Rasa model if its inputs changed
 
-run: setup model ## practise in the terminal (no Telegram token needed); Telegram too when TELEGRAM_BOT_TOKEN is set
+$(SCORING_STAMP): $(VENV)/.installed $(SCORING_INPUTS)
+	@echo "==> Fitting the graders' models and their leave-one-author-out folds (labelled passes changed)"
+	@$(PY) -m scoring.evaluation > /dev/null
+	@mkdir -p $(@D) && touch $@
+
+scoring-model: $(SCORING_STAMP) ## fit the graders' models (shipped and evaluation folds) if their data changed
+
+run: setup model scoring-model ## practise in the terminal (no Telegram token needed); Telegram too when TELEGRAM_BOT_TOKEN is set
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(DOJO) run; else $(DOJO) practice; fi
 
 validate: setup ## check the training data and every scenario, persona and rule pack
 	@$(DOJO) validate
 
-test: setup model ## set everything up and run every test
+test: setup model scoring-model ## set everything up and run every test
 	@scripts/ensure-test-tools.sh
 	@$(PY) -m pytest -q
 
-test-fast: setup ## the tests that need no trained model
+test-fast: setup scoring-model ## the tests that need no trained Rasa model
 	@$(PY) -m pytest -q -m "not rasa"
 
 bench: setup model ## run the benchmarks and print their figures

@@ -1,200 +1,87 @@
-"""The statistical second opinion: char n-gram TF-IDF + logistic regression over the tune split.
+"""The statistical judge: per-unit probabilities from the trained heads, and what they decide.
 
-Patterns explain themselves but miss paraphrases; the model catches some of those. It only speaks
-when no rule fired, it is confident, and the flagged clause holds a cue word of the category it names
-(lexicon.yml, model_cues): word statistics alone once called a compliant opening ("this is Lena from
-Harbor Bank") impersonation. Its findings say source "model" so a trainee knows the verdict is a
-judgement rather than a matched phrase. It trains from the repository's tune split once
-per process (deterministic: fixed solver, no randomness), in well under a second.
+Detection does not wait for a rule or a cue word: the models read every clause (and the whole
+reply) and decide whether it breaks a rule, which NVC parts it holds and whether it escalates or
+calms. Cue matches are among their features, so a rule's pattern is strong evidence but neither
+necessary nor sufficient. Rules stay the explainers: when a pattern matched, its finding (rule id,
+words, citation, better phrasing) is what the trainee sees; when nothing matched, the model's
+finding stands on its own with the clause it judged as evidence, ``source: "model"``, and the
+first rule of its category in the regime's pack for citation and advice.
 """
 from __future__ import annotations
 
-import functools
-import math
-import threading
-from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from scoring.compliance import make_violation
-from scoring.cues import nvc_cues
-from scoring.modelcues import model_cues
+from scoring.linear import sigmoid
+from scoring.reading import Reading, Span
+from scoring.results import Violation
 from scoring.rulepack import RulePack
-from scoring.text import Clauses
+from scoring.categories import REPLY_CATEGORIES
+from scoring.training import CLAUSE_ONLY, DECISIONS, HEADS, Grader, live_grader
 
-NONE_LABEL = "none"
-# Chosen by 5-fold cross-validation on the tune split: above this probability the detector's
-# false-alarm rate on clean replies stays low, so the model adds recall on paraphrases without
-# costing much precision.
-CONFIDENCE = 0.85
-NGRAMS = (1, 3)
-C = 20.0
-# When the likeliest category lacks its cue, a less likely one whose cue is present may be named
-# instead, but only if the categoriser gives it at least this much weight.
-FALLBACK_PROBABILITY = 0.15
-_lock = threading.Lock()
+
+# A rule finding stands unless the models find the reply all but certainly clean: the rule authors'
+# patterns add recall on the phrasings they wrote for, and a model this sure is rarely wrong about a
+# lawful reply a pattern mistook (compared by leave-one-author-out: union 0.0, 0.1, 0.3).
+RULE_VETO = 0.1
+_CATEGORY_INDEX = tuple(HEADS.index(category) for category in REPLY_CATEGORIES)
+_CLAUSE_ONLY_INDEX = frozenset(HEADS.index(head) for head in CLAUSE_ONLY)
 
 
 @dataclass(frozen=True)
-class LinearTextModel:
-    """A fitted char n-gram TF-IDF + logistic regression, copied out of sklearn into plain tuples.
+class Judgement:
+    """The models' reading of one reply."""
 
-    Scoring one short reply through sklearn costs ~0.3 ms of overhead; this pure-Python replay of
-    the same arithmetic (sublinear tf, idf, l2 norm, linear scores, softmax) costs tens of microseconds.
-    """
-
-    vocabulary: Dict[str, int]
-    idf: Tuple[float, ...]
-    classes: Tuple[str, ...]
-    coef: Tuple[Tuple[float, ...], ...]  # one row per class (one row in total for a binary model)
-    intercept: Tuple[float, ...]
-    ngram_range: Tuple[int, int]
-
-    @functools.cached_property
-    def _terms(self) -> Dict[str, Tuple[float, Tuple[float, ...]]]:
-        """n-gram -> (idf, one weight per class row): one dict look-up per distinct n-gram."""
-        columns = list(zip(*self.coef))
-        return {term: (self.idf[index], columns[index]) for term, index in self.vocabulary.items()}
-
-    @functools.cached_property
-    def _binary_terms(self) -> Dict[str, Tuple[float, float]]:
-        return {term: (self.idf[index], self.coef[0][index]) for term, index in self.vocabulary.items()}
-
-    def probabilities(self, text: str) -> Dict[str, float]:
-        if len(self.coef) == 1:  # sklearn keeps one row for binary problems: P(class 1) = sigmoid
-            positive = self._positive(text)
-            return {self.classes[0]: 1.0 - positive, self.classes[1]: positive}
-        terms = self._terms
-        rows = len(self.coef)
-        dots = [0.0] * rows
-        squares = 0.0
-        for gram, count in char_ngrams(text, self.ngram_range).items():
-            entry = terms.get(gram)
-            if entry is None:
-                continue
-            weight = (1.0 + math.log(count)) * entry[0] if count > 1 else entry[0]
-            squares += weight * weight
-            column = entry[1]
-            for row in range(rows):
-                dots[row] += column[row] * weight
-        norm = math.sqrt(squares) or 1.0
-        scores = [bias + dot / norm for dot, bias in zip(dots, self.intercept)]
-        top = max(scores)
-        exps = [math.exp(score - top) for score in scores]
-        total = sum(exps)
-        return {label: e / total for label, e in zip(self.classes, exps)}
+    maxima: Dict[str, float]  # per head, the highest probability over the reply's units
+    decided: Dict[str, bool]  # per head, maxima against the grader's thresholds
+    suspect: Span  # the clause the violation head found most suspicious
+    categories: Tuple[Tuple[str, float], ...]  # ranked, when a violation is decided
+    polarity: int = 0
 
 
-    def _positive(self, text: str) -> float:
-        terms = self._binary_terms
-        dot = squares = 0.0
-        for gram, count in char_ngrams(text, self.ngram_range).items():
-            entry = terms.get(gram)
-            if entry is not None:
-                weight = entry[0] if count == 1 else (1.0 + math.log(count)) * entry[0]
-                squares += weight * weight
-                dot += entry[1] * weight
-        score = self.intercept[0] + dot / (math.sqrt(squares) or 1.0)
-        return 1.0 / (1.0 + math.exp(-score))
+def judge(reading: Reading, grader: Optional[Grader] = None) -> Judgement:
+    grader = grader or live_grader()
+    heads = grader.heads
+    categories_at = _CATEGORY_INDEX
+    clause_count = len(reading.clauses)
+    # Maxima are taken on raw scores (the sigmoid is monotonic) and turned into probabilities once.
+    best_raw = None
+    best_clause: Tuple[float, Span] = (float("-inf"), reading.clauses[0])
+    for index, (span, counts) in enumerate(zip(reading.units, reading.features)):
+        raw = heads.scores(counts)
+        if index < clause_count:
+            violation = max([raw[i] for i in categories_at])
+            if violation > best_clause[0]:
+                best_clause = (violation, span)
+        else:  # the whole reply: NVC parts are decided on clauses alone (training.CLAUSE_ONLY)
+            raw = tuple(float("-inf") if i in _CLAUSE_ONLY_INDEX else value for i, value in enumerate(raw))
+        best_raw = raw if best_raw is None else tuple(map(max, best_raw, raw))
+    maxima = {head: sigmoid(value) for head, value in zip(heads.heads, best_raw)}
+    maxima["violation"] = max(maxima[c] for c in REPLY_CATEGORIES)
+    thresholds = grader.thresholds
+    decided = {head: maxima[head] >= thresholds.get(f"{head}:{reading.lang}", thresholds.get(head, 0.5)) for head in DECISIONS}
+
+    categories: Tuple[Tuple[str, float], ...] = ()
+    if decided["violation"]:
+        # Ranked by each category's highest probability over the units: the clause that convinced
+        # its head names it, and a violation spread over two clauses still gets one category.
+        categories = tuple(sorted(((c, maxima[c]) for c in REPLY_CATEGORIES), key=lambda item: (-item[1], item[0])))
+    polarity = -1 if decided["escalating"] else (1 if decided["calming"] else 0)
+    return Judgement(maxima, decided, best_clause[1], categories, polarity)
 
 
-def char_ngrams(text: str, ngram_range: Tuple[int, int]) -> Counter:
-    """sklearn's char_wb analyzer: lower-case, split on whitespace, pad each word with spaces."""
-    low, high = ngram_range
-    grams: List[str] = []
-    for word in text.lower().split():
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, min(high, length) + 1):
-            grams.extend([padded[start : start + n] for start in range(length - n + 1)])
-    return Counter(grams)
-
-
-@dataclass(frozen=True)
-class ViolationModel:
-    """Stage 1 says whether a clause breaks a rule at all; stage 2 says which category."""
-
-    detector: LinearTextModel
-    categoriser: LinearTextModel
-
-    def violation_probability(self, text: str) -> float:
-        return self.detector.probabilities(text).get("violation", 0.0)
-
-    def category(self, text: str) -> str:
-        categories = self.categoriser.probabilities(text)
-        return max(categories, key=categories.get)
-
-
-def _fit(texts, labels, class_weight) -> LinearTextModel:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True, lowercase=True)
-    matrix = vectorizer.fit_transform(texts)
-    classifier = LogisticRegression(C=C, max_iter=3000, solver="liblinear", class_weight=class_weight, random_state=0)
-    classifier.fit(matrix, labels)
-    return LinearTextModel(
-        vocabulary={term: int(index) for term, index in vectorizer.vocabulary_.items()},
-        idf=tuple(float(value) for value in vectorizer.idf_),
-        classes=tuple(str(label) for label in classifier.classes_),
-        coef=tuple(tuple(float(value) for value in row) for row in classifier.coef_),
-        intercept=tuple(float(value) for value in classifier.intercept_),
-        ngram_range=NGRAMS,
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def trained_model() -> ViolationModel:
-    """Train once per process from data/eval/scoring/tune.jsonl (never from the test split)."""
-    with _lock:
-        from scoring.dataset import load_split
-
-        records = load_split("tune")
-        texts = [record.text for record in records]
-        detector = _fit(texts, ["violation" if r.violations else NONE_LABEL for r in records], "balanced")
-        violating = [r for r in records if r.violations]
-        categoriser = _fit([r.text for r in violating], [r.violations[0] for r in violating], None)
-        # Build the per-n-gram tables now, so the first trainee reply does not pay for them.
-        detector._binary_terms, categoriser._terms  # noqa: B018
-        return ViolationModel(detector, categoriser)
-
-
-def model_violation(text: str, lang: str, pack: RulePack, clauses: Clauses):
-    """A model finding for the most suspicious clause, or None when the model is not confident."""
-    cues = model_cues()
-    model = trained_model()
-    nvc = nvc_cues()
-    calming = (nvc.components["need"][lang], nvc.components["feeling"][lang])
-    best: Optional[Tuple[float, Tuple[int, int]]] = None
-    spans = clauses.spans if len(clauses.spans) > 1 else [(0, len(text))]
-    for start, end in spans:
-        piece = text[start:end]
-        if not piece.strip():
-            continue
-        # A clause that states a need or names a feeling is the trainee doing the right thing; the
-        # model's word statistics ("hurting your budget") must not turn it into a finding.
-        if any(pattern.search(text, start, end) for pattern in calming):
-            continue
-        probability = model.violation_probability(piece)
-        if best is None or probability > best[0]:
-            best = (probability, (start, end))
-    if best is None or best[0] < CONFIDENCE:
+def model_violation(judgement: Judgement, reading: Reading, lang: str, pack: RulePack) -> Optional[Violation]:
+    """The model's own finding: its likeliest category, cited by that category's first rule in the pack."""
+    if not judgement.categories:
         return None
-    _, (start, end) = best
-    critical = {rule.category for rule in pack.rules if rule.severity == "critical"}
-    category = _cued_category(model.categoriser.probabilities(text[start:end]), critical, cues, lang, text, start, end)
-    if category is None:
-        return None
-    # The rules' exceptions name lawful context for their category ("don't take out a payday loan",
-    # "the bank may sue"); where one of them holds in the clause, the model may not overrule it. Rules
-    # that wait for a debtor's words have exceptions about that exchange only, so they do not count.
-    for rule in pack.rules:
-        exception = rule.exceptions[lang] if rule.category == category and rule.debtor_trigger is None else None
-        if exception is not None and exception.search(text, start, end):
-            return None
-    rule = next((rule for rule in pack.rules if rule.category == category and rule.debtor_trigger is None), None)
+    category = judgement.categories[0][0]
+    rule = next((r for r in pack.rules if r.category == category and r.debtor_trigger is None), None)
     if rule is None:
         return None
+    start, end = judgement.suspect
+    text = reading.text
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -202,15 +89,21 @@ def model_violation(text: str, lang: str, pack: RulePack, clauses: Clauses):
     return make_violation(rule, lang, text[start:end], (start, end), "model")
 
 
-def _cued_category(probabilities: Dict[str, float], critical, cues, lang: str, text: str, start: int, end: int) -> Optional[str]:
-    """The likeliest category the model may name: a critical one only with its cue words in the clause.
+def decide_violations(judgement: Judgement, reading: Reading, lang: str, pack: RulePack, rule_findings: List[Violation]) -> List[Violation]:
+    """Rule findings explain a violation the model detected; the model's finding stands when no rule names its category.
 
-    When the likeliest is ruled out, the next may stand in only with real weight of its own.
+    Findings of rules that wait for the debtor's words (a cease request, a lawyer) always stand: they
+    judge the exchange, which the models do not see in full.
     """
-    ranked = sorted(probabilities, key=probabilities.get, reverse=True)
-    for rank, category in enumerate(ranked):
-        if rank > 0 and probabilities[category] < FALLBACK_PROBABILITY:
-            return None
-        if category not in critical or cues[category][lang].search(text, start, end):
-            return category
-    return None
+    contextual = {rule.id for rule in pack.rules if rule.debtor_trigger is not None}
+    if judgement.maxima["violation"] < RULE_VETO:
+        return [v for v in rule_findings if v.rule in contextual]
+    kept = list(rule_findings)
+    if not judgement.decided["violation"]:
+        return kept
+    top = judgement.categories[0][0] if judgement.categories else None
+    if top is not None and all(v.category != top for v in kept):
+        finding = model_violation(judgement, reading, lang, pack)
+        if finding is not None:
+            kept.append(finding)
+    return kept

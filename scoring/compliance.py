@@ -8,10 +8,18 @@ from scoring.rulepack import Rule, RulePack
 from scoring.text import Clauses
 
 
-def rule_violations(text: str, lang: str, pack: RulePack, debtor_said: Optional[str], clauses: Clauses) -> List[Violation]:
-    """One violation per rule whose evidence matches outside an exception in the same clause."""
+def rule_violations(
+    text: str, lang: str, pack: RulePack, debtor_said: Optional[str], clauses: Clauses, contextual_only: bool = False
+) -> List[Violation]:
+    """One violation per rule whose evidence matches outside an exception in the same clause.
+
+    `contextual_only`: only the rules that wait for the debtor's words (scoring.reading has found
+    the others' matches already).
+    """
     found = []
     for rule in pack.rules:
+        if contextual_only and rule.debtor_trigger is None:
+            continue
         if rule.debtor_trigger is not None:
             trigger = rule.debtor_trigger[lang]
             if not debtor_said or trigger is None or not _any_lang_match(rule.debtor_trigger, debtor_said):

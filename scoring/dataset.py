@@ -1,21 +1,39 @@
-"""The labelled evaluation set (data/eval/scoring/): loading, validation and the figures tests assert on.
+"""The labelled replies (data/eval/scoring/): authoring passes, loading and validation.
 
-tune.jsonl is what rules and the statistical model were developed and trained on; test.jsonl is
-never used for either, so the figures measured on it estimate how the graders generalise.
+Every pass is one author's work, kept in its own file: pass ``a0`` is the original author's
+``tune.jsonl`` + ``test.jsonl`` (the author who also wrote the rule patterns), and ``passes/sNN.jsonl``
+are independent authors who saw only the labelling guide and one register brief. Passes in ``BLIND``
+are never read item by item while the graders are tuned: only their aggregate figures are looked at.
+This module only loads and validates; it grades nothing (scoring.evaluation does).
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from scoring.categories import REPLY_CATEGORIES
 from scoring.cues import NVC_COMPONENTS
 from scoring.errors import RulePackError
 from scoring.text import LANGS
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "data" / "eval" / "scoring"
+ORIGINAL_PASS = "a0"
+# Hard negatives written by the graders' engineer from regressions (openings with official-sounding
+# bank names, advice against borrowing, promises not to contact anyone). Not an independent author,
+# so never a fold and never measured: it trains only the shipped grader (scoring.training).
+ENGINEER_PASS = "h0"
+ENGINEER_FILE = "hard_negatives.jsonl"
+# Independent passes kept blind while tuning (issue 11): aggregates only, never items or errors.
+BLIND = ("s04", "s07")
+
+
+def eval_dir() -> Path:
+    """Where the labelled replies live; the one place that knows the data path."""
+    return Path(__file__).resolve().parent.parent / "data" / "eval" / "scoring"
+
+
+EVAL_DIR = eval_dir()
 
 
 @dataclass(frozen=True)
@@ -28,11 +46,36 @@ class LabelledReply:
     polarity: int
     debtor_said: Optional[str] = None
     regime: Optional[str] = None
+    author: str = ORIGINAL_PASS
 
 
-def load_split(name: str, directory: Path = EVAL_DIR) -> List[LabelledReply]:
-    """Load tune or test; every line is validated and errors name file and line."""
-    path = Path(directory) / f"{name}.jsonl"
+def load_split(name: str, directory: Optional[Path] = None) -> List[LabelledReply]:
+    """Load the original author's tune or test split; every line is validated and errors name file and line."""
+    return load_file(Path(directory or eval_dir()) / f"{name}.jsonl", ORIGINAL_PASS)
+
+
+def pass_names(directory: Optional[Path] = None) -> List[str]:
+    """Every authoring pass present: a0 first, then passes/sNN.jsonl in order (h0 is no authoring pass)."""
+    folder = Path(directory or eval_dir()) / "passes"
+    return [ORIGINAL_PASS] + sorted(path.stem for path in folder.glob("*.jsonl"))
+
+
+def load_pass(name: str, directory: Optional[Path] = None) -> List[LabelledReply]:
+    """One author's replies (a0 = tune + test)."""
+    directory = Path(directory or eval_dir())
+    if name == ORIGINAL_PASS:
+        return load_split("tune", directory) + load_split("test", directory)
+    if name == ENGINEER_PASS:
+        return load_file(directory / ENGINEER_FILE, ENGINEER_PASS)
+    return load_file(directory / "passes" / f"{name}.jsonl", name)
+
+
+def load_passes(names: Sequence[str], directory: Optional[Path] = None) -> List[LabelledReply]:
+    return [record for name in names for record in load_pass(name, directory)]
+
+
+def load_file(path: Path, author: str) -> List[LabelledReply]:
+    """Load one JSON Lines file, failing on the first bad line with file and line in the message."""
     records = []
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
@@ -42,18 +85,24 @@ def load_split(name: str, directory: Path = EVAL_DIR) -> List[LabelledReply]:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise RulePackError(f"{path}:{line_no}: invalid JSON ({exc.msg})") from exc
-            records.append(_record(raw, path, line_no))
+            records.append(parse_record(raw, path, line_no, author))
     return records
 
 
-def _record(raw: dict, path: Path, line_no: int) -> LabelledReply:
+def parse_record(raw: object, path, line_no: int, author: str = ORIGINAL_PASS) -> LabelledReply:
+    """One validated labelled reply, or RulePackError naming file, line and field."""
     def fail(field: str, message: str) -> RulePackError:
         return RulePackError(f"{path}:{line_no}: {field}: {message}")
 
-    if raw.get("lang") not in LANGS:
-        raise fail("lang", f"expected one of {list(LANGS)}")
+    if not isinstance(raw, dict):
+        raise fail("line", "expected a JSON object")
     if not isinstance(raw.get("text"), str) or not raw["text"].strip():
         raise fail("text", "expected non-empty text")
+    if raw.get("lang") not in LANGS:
+        raise fail("lang", f"expected one of {list(LANGS)}")
+    for key in ("violations", "nvc"):
+        if not isinstance(raw.get(key, []), list):
+            raise fail(key, "expected a list")
     for category in raw.get("violations", []):
         if category not in REPLY_CATEGORIES:
             raise fail("violations", f"unknown category {category!r}")
@@ -71,81 +120,5 @@ def _record(raw: dict, path: Path, line_no: int) -> LabelledReply:
         polarity=raw["polarity"],
         debtor_said=raw.get("debtor_said"),
         regime=raw.get("regime"),
-    )
-
-
-@dataclass(frozen=True)
-class Figures:
-    n: int
-    detection_recall: float
-    detection_precision: float
-    category_accuracy: float
-    nvc_f1: Dict[str, float]
-    polarity_accuracy: float
-    errors: Tuple[str, ...]
-
-    def lines(self) -> List[str]:
-        out = [
-            f"replies: {self.n}",
-            f"violation detection recall:    {self.detection_recall:.3f}",
-            f"violation detection precision: {self.detection_precision:.3f}",
-            f"category accuracy (detected):  {self.category_accuracy:.3f}",
-        ]
-        out += [f"NVC {name:<11} F1: {value:.3f}" for name, value in self.nvc_f1.items()]
-        out.append(f"de-escalation polarity accuracy: {self.polarity_accuracy:.3f}")
-        return out
-
-
-def measure(records: Sequence[LabelledReply]) -> Figures:
-    """Score every record and compare with its labels."""
-    from scoring.reply import score_reply
-
-    tp = fp = fn = 0
-    category_hits = category_total = 0
-    nvc_counts = {name: [0, 0, 0] for name in NVC_COMPONENTS}  # tp, fp, fn
-    polarity_hits = 0
-    errors = []
-    for record in records:
-        score = score_reply(record.text, record.lang, record.regime, record.debtor_said)
-        predicted = [v.category for v in score.violations]
-        gold = set(record.violations)
-        if gold and predicted:
-            tp += 1
-            category_total += 1
-            if predicted[0] in gold or gold & set(predicted) == gold and predicted[0] in gold:
-                category_hits += 1
-            else:
-                errors.append(f"{record.id} category {predicted} != {sorted(gold)}: {record.text}")
-        elif predicted:
-            fp += 1
-            errors.append(f"{record.id} false positive {predicted} ({score.violations[0].evidence!r}): {record.text}")
-        elif gold:
-            fn += 1
-            errors.append(f"{record.id} missed {sorted(gold)}: {record.text}")
-        for name in NVC_COMPONENTS:
-            got = getattr(score.nvc, name)
-            want = name in record.nvc
-            if got and want:
-                nvc_counts[name][0] += 1
-            elif got:
-                nvc_counts[name][1] += 1
-                errors.append(f"{record.id} nvc extra {name}: {record.text}")
-            elif want:
-                nvc_counts[name][2] += 1
-                errors.append(f"{record.id} nvc missed {name}: {record.text}")
-        if score.deescalation.polarity == record.polarity:
-            polarity_hits += 1
-        else:
-            errors.append(f"{record.id} polarity {score.deescalation.polarity} != {record.polarity}: {record.text}")
-    nvc_f1 = {}
-    for name, (c_tp, c_fp, c_fn) in nvc_counts.items():
-        nvc_f1[name] = (2 * c_tp / (2 * c_tp + c_fp + c_fn)) if c_tp + c_fp + c_fn else 1.0
-    return Figures(
-        n=len(records),
-        detection_recall=tp / (tp + fn) if tp + fn else 1.0,
-        detection_precision=tp / (tp + fp) if tp + fp else 1.0,
-        category_accuracy=category_hits / category_total if category_total else 1.0,
-        nvc_f1=nvc_f1,
-        polarity_accuracy=polarity_hits / len(records) if records else 1.0,
-        errors=tuple(errors),
+        author=author,
     )

@@ -1,8 +1,7 @@
-"""Cue words the statistical model needs before it may name a category (lexicon.yml, model_cues).
+"""Broad cue words per category (lexicon.yml, model_cues), one of the models' feature families.
 
-The model reads character statistics, so a compliant opening that shares a shape with an
-impersonation ("this is Lena from ...") can look like one. A category's cue is a necessary
-condition for a model finding, never a finding by itself; the rules remain the source of citations.
+scoring.reading turns each match into an "m:<category>" feature of its clause. A cue is evidence the
+models weigh against everything else they read; it is neither a finding nor a precondition for one.
 """
 from __future__ import annotations
 

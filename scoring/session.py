@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
 
 from foundation import paths
 from foundation.labels import label
+from foundation.normalize import normalize_text
 from foundation.vocab import DIMENSIONS
 from scoring.categories import CATEGORY_LABELS, SEVERITY_RANK
 from scoring.errors import RulePackError, ScoringInputError
@@ -129,13 +130,19 @@ def _session_violation(rule: SessionRule, lang: str, evidence: str, turn: int) -
     )
 
 
+def _written_lang(turn: SessionTurn) -> str:
+    """The language the turn is written in (score_reply detected it), which may differ from the session's."""
+    if turn.score is not None and turn.score.lang in LANGS:
+        return turn.score.lang
+    return turn.lang if turn.lang in LANGS else "en"
+
+
 def _disclosure(turns: Sequence[SessionTurn], pack: RulePack) -> Dict[str, bool]:
     opening = turns[: pack.opening_turns]
     found = {}
     for item in pack.disclosure:
         found[item.id] = any(
-            item.evidence[turn.lang if turn.lang in LANGS else "en"] is not None
-            and item.evidence[turn.lang if turn.lang in LANGS else "en"].search(turn.text)
+            item.evidence[_written_lang(turn)] is not None and item.evidence[_written_lang(turn)].search(normalize_text(turn.text))
             for turn in opening
         )
     return found
@@ -182,7 +189,7 @@ def _ignored_cease(turns: Sequence[SessionTurn], pack: RulePack) -> Optional[Tup
             continue
         if any(v.rule == rule.id for v in turn.score.violations):
             return None  # already reported on that turn
-        lang = turn.lang if turn.lang in LANGS else "en"
+        lang = _written_lang(turn)
         evidence, exception = rule.evidence[lang], rule.exceptions[lang]
         if exception is not None and exception.search(turn.text):
             continue
@@ -221,7 +228,7 @@ def _best_and_worst(turns):
 
 def _steps(turn: SessionTurn) -> Dict[str, bool]:
     cues = arc_cues()
-    lang = turn.lang if turn.lang in LANGS else "en"
+    lang = _written_lang(turn)
     intent = turn.intent or ""
 
     def matches(step: str) -> bool:

@@ -42,12 +42,14 @@ def check_reply(text: object, lang: Optional[str], regime: Optional[str]) -> Tup
             f"text is {len(text)} characters; the limit is {MAX_REPLY_CHARS} / "
             f"文本长度 {len(text)} 超过上限 {MAX_REPLY_CHARS}"
         )
-    if lang is None or lang == "":
-        lang = detect_lang(text)
-    if lang not in LANGS:
+    if lang is not None and lang != "" and lang not in LANGS:
         raise ScoringInputError(f"unknown language {lang!r}; use zh or en / 未知语言 {lang!r}，请用 zh 或 en")
+    session_lang = lang or None
+    # The reply is graded in the language it is written in; the session's language decides only
+    # when the text has no letters to tell by ("1500", "?").
+    lang = detect_lang(text) if (session_lang is None or _CJK.search(text) or _LATIN.search(text)) else session_lang
     if regime is None or regime == "":
-        regime = DEFAULT_REGIME[lang]
+        regime = DEFAULT_REGIME[session_lang or lang]
     if regime not in REGIMES:
         raise ScoringInputError(f"unknown regime {regime!r}; use cn or us / 未知监管规则 {regime!r}，请用 cn 或 us")
     return text, lang, regime

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from scoring.categories import CATEGORY_LABELS
 from scoring.cues import tone_cues
@@ -28,29 +28,61 @@ def is_shouting(text: str) -> bool:
 
 
 SHARED_NEED = {"zh": "表达共同需要", "en": "states a shared need"}
+# When the judge hears a tone no cue names, the trainee still sees why.
+MODEL_ESCALATING = {"zh": "语气施压（模型判断）", "en": "pressuring tone (model)"}
+MODEL_CALMING = {"zh": "缓和的表达（模型判断）", "en": "calming move (model)"}
 
 
 def grade_tone(
-    text: str, lang: str, escalating_categories: Iterable[str], acknowledged: bool = False, shared_need: bool = False
+    text: str,
+    lang: str,
+    escalating_categories: Iterable[str],
+    acknowledged: bool = False,
+    shared_need: bool = False,
+    judged: Optional[int] = None,
+    found: Optional[Iterable[str]] = None,
 ) -> DeescalationResult:
-    """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves."""
+    """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves.
+
+    `judged` is the statistical judge's polarity (scoring.classifier), which decides when given; an
+    escalating violation makes the tone -1 whatever it says. The cue lists then explain the verdict:
+    escalators are listed only for a -1 tone and markers only for a tone that is not -1.
+    `found`: the cue ids already matched ("t+:<id>", "t-:<id>", "t-:shouting" from scoring.reading),
+    so the patterns need not run twice.
+    """
     cues = tone_cues()
+    if found is not None:
+        found = set(found)
+
+    def present(sign: str, cue) -> bool:
+        return sign + cue.id in found if found is not None else bool(cue.patterns[lang].search(text))
+
     markers = [
         cue.label.get(lang)
         for cue in cues.markers
-        if cue.patterns[lang].search(text) or (acknowledged and cue.id == "acknowledge")
+        if present("t+:", cue) or (acknowledged and cue.id == "acknowledge")
     ]
     if shared_need:
         markers.append(SHARED_NEED[lang])
     markers = tuple(markers)
-    escalators = [cue.label.get(lang) for cue in cues.escalators if cue.patterns[lang].search(text)]
+    escalators = [cue.label.get(lang) for cue in cues.escalators if present("t-:", cue)]
     shout_label = next(cue.label.get(lang) for cue in cues.escalators if cue.id == "shout")
-    if shout_label not in escalators and is_shouting(text):
+    shouting = "t-:shouting" in found if found is not None else is_shouting(text)
+    if shout_label not in escalators and shouting:
         escalators.append(shout_label)
     for category in dict.fromkeys(escalating_categories):
         escalators.append(CATEGORY_LABELS[category][lang])
     escalators = tuple(dict.fromkeys(escalators))
     polarity = -1 if escalators else (1 if markers else 0)
+    if judged is not None:
+        categories = tuple(dict.fromkeys(escalating_categories))
+        polarity = -1 if categories else judged
+        if polarity == -1:
+            escalators = escalators or (MODEL_ESCALATING[lang],)
+            markers = ()
+        else:
+            escalators = ()
+            markers = (markers or (MODEL_CALMING[lang],)) if polarity == 1 else ()
     score = BASE_SCORE + MARKER_POINTS * len(markers) - ESCALATOR_POINTS * len(escalators)
     if polarity < 0:
         score = min(score, 40)

@@ -2,8 +2,9 @@
 import pytest
 
 from scoring import score_reply
-from scoring.classifier import _cued_category
-from scoring.modelcues import model_cues
+from scoring.reading import read
+from scoring.rulepack import rule_pack
+from scoring.text import DEFAULT_REGIME
 
 EN_NAMES = ["Lena", "Mark", "Jordan", "Priya", "Tomasz", "Adaeze"]
 EN_INSTITUTIONS = ["Harbor Bank card services", "Granite State Bank", "Cedar County Credit Union",
@@ -81,24 +82,10 @@ def test_advice_against_borrowing_stays_clean(lang, text):
     assert score_reply(text, lang).violations == ()
 
 
-CRITICAL = {"impersonation", "threat_of_violence", "false_legal_threat", "third_party_disclosure"}
-
-
 @pytest.mark.parametrize(
-    "probabilities, lang, clause, expected",
-    [
-        # Likeliest critical category without its cue word: no finding at all.
-        ({"impersonation": 0.9, "harassment": 0.05, "abusive_language": 0.05}, "en", "Hi, this is Lena from Harbor Bank.", None),
-        ({"impersonation": 0.9, "abusive_language": 0.1}, "zh", "您好，我是信用卡中心的小林。", None),
-        # With the cue present the model may name it.
-        ({"impersonation": 0.9, "harassment": 0.1}, "en", "This is Lena from the county court.", "impersonation"),
-        ({"impersonation": 0.9, "harassment": 0.1}, "zh", "我是法院的小林。", "impersonation"),
-        # A major category needs no cue.
-        ({"abusive_language": 0.8, "impersonation": 0.2}, "en", "Grow up.", "abusive_language"),
-        # Fallback to a cued category only with real weight of its own.
-        ({"third_party_disclosure": 0.6, "threat_of_violence": 0.35, "harassment": 0.05}, "en", "I'll make you regret it.", "threat_of_violence"),
-        ({"third_party_disclosure": 0.9, "threat_of_violence": 0.05, "harassment": 0.05}, "en", "I'll make you regret it.", None),
-    ],
+    "lang, text, cue",
+    [("en", "This is Lena from the county court.", "m:impersonation"), ("zh", "我是法院的小林。", "m:impersonation")],
 )
-def test_model_needs_a_cue_for_critical_categories(probabilities, lang, clause, expected):
-    assert _cued_category(probabilities, CRITICAL, model_cues(), lang, clause, 0, len(clause)) == expected
+def test_category_cue_words_are_features_of_their_clause(lang, text, cue):
+    reading = read(text, lang, rule_pack(DEFAULT_REGIME[lang]))
+    assert cue in reading.features[0]

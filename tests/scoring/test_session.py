@@ -114,7 +114,8 @@ def test_empty_session_fails():
 def test_pai_arc():
     turns = [
         turn("Our records show $1,240 overdue since March.", "en"),
-        turn("Can you tell me what happened? If we set up a plan, the fees stop growing.", "en"),
+        # An open question about what happened explores; it asks for no one specific thing.
+        turn("What happened this month? With a plan in place the fees stop growing.", "en"),
         turn("Could you pay $100 by Friday?", "en"),
     ]
     report = score_session(turns, SessionContext(lang="en", regime="us"))

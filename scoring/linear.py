@@ -1,0 +1,113 @@
+"""The graders' features and the pure-Python replay of their linear models.
+
+Training happens once with scikit-learn (scoring.training); scoring replays the same arithmetic
+with one dictionary look-up per distinct feature, so the action server never imports sklearn and a
+short reply costs tens of microseconds. The feature function below is the *only* one: training
+hands it to sklearn as the analyzer, so what is learnt and what is replayed cannot drift apart.
+
+Features of one piece of text (a clause, or a whole reply):
+* character n-grams (2-4, plus single CJK characters) inside each whitespace token, padded with a
+  space like sklearn's char_wb, after lower-casing and turning every number into "0" (an amount is
+  an amount whoever writes it: 1500, 1,500.00, 15号);
+* Latin word unigrams and bigrams ("w:", "b:"), so "come get u" and "come get you" share "b:come get";
+* cue features ("r:", "n:", "t:", "d:" prefixes) handed in by the caller: which rule packs' evidence,
+  NVC cues and tone cues matched inside the piece. They let the models use what the rule authors
+  knew without depending on it: a paraphrase with no cue is judged on its words alone.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+_NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
+_LATIN_WORD = re.compile(r"[a-z][a-z']*")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def text_features(text: str, cues: Iterable[str] = ()) -> Counter:
+    """The feature counts of one piece of text plus its cue features (see the module docstring)."""
+    low = _NUMBER.sub("0", text.lower())
+    grams: List[str] = []
+    for word in low.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in (2, 3, 4):
+            if n <= length:
+                grams.extend([padded[start : start + n] for start in range(length - n + 1)])
+    grams.extend(_CJK.findall(low))
+    words = _LATIN_WORD.findall(low)
+    if words:
+        grams.extend(["w:" + word for word in words])
+        grams.extend(["b:" + first + " " + second for first, second in zip(words, words[1:])])
+    grams.extend(cues)
+    return Counter(grams)
+
+
+@dataclass(frozen=True)
+class LinearHeads:
+    """Several linear models over one TF-IDF space (sublinear tf, idf, l2 norm), replayed in pure Python.
+
+    Each feature maps to its idf and one tuple holding idf x weight for every head, so scoring a
+    piece of text is one look-up per distinct feature and a C-level column sum. Binary heads give sigmoid
+    probabilities; a multinomial head set (``softmax=True``) gives one distribution over ``heads``.
+    """
+
+    heads: Tuple[str, ...]
+    table: Dict[str, Tuple[float, Tuple[float, ...], float]]  # feature -> (idf, idf * coefficient per head, idf²)
+    intercepts: Tuple[float, ...]
+    softmax: bool = False
+
+    def scores(self, counts: Counter) -> Tuple[float, ...]:
+        """The heads' raw linear scores for one feature Counter.
+
+        The columns of the features present are gathered, then summed head by head with zip/sum,
+        so the per-head arithmetic runs in C rather than in a Python loop.
+        """
+        get = self.table.get
+        columns = []
+        append = columns.append
+        squares = 0.0
+        for feature, count in counts.items():
+            entry = get(feature)
+            if entry is None:
+                continue
+            if count == 1:
+                append(entry[1])
+                squares += entry[2]
+            else:
+                tf = 1.0 + math.log(count)
+                append([tf * weight for weight in entry[1]])
+                squares += tf * tf * entry[2]
+        if not columns:
+            return self.intercepts
+        norm = math.sqrt(squares) or 1.0
+        return tuple(bias + dot / norm for dot, bias in zip(map(sum, zip(*columns)), self.intercepts))
+
+    def probabilities(self, counts: Counter) -> Dict[str, float]:
+        raw = self.scores(counts)
+        if self.softmax:
+            top = max(raw)
+            exps = [math.exp(score - top) for score in raw]
+            total = sum(exps)
+            return {head: value / total for head, value in zip(self.heads, exps)}
+        return {head: sigmoid(score) for head, score in zip(self.heads, raw)}
+
+
+def sigmoid(score: float) -> float:
+    if score >= 0:
+        return 1.0 / (1.0 + math.exp(-score))
+    exp = math.exp(score)
+    return exp / (1.0 + exp)
+
+
+def heads_from_sklearn(heads: Sequence[str], vocabulary: Dict[str, int], idf: Sequence[float], coefs, intercepts, softmax=False) -> LinearHeads:
+    """Copy fitted sklearn arrays into plain dicts and tuples."""
+    table: Dict[str, Tuple[float, Tuple[float, ...], float]] = {}
+    for feature, index in vocabulary.items():
+        # Every vocabulary feature stays, weighted or not: it still counts in the l2 norm.
+        value = float(idf[index])
+        table[feature] = (value, tuple(float(row[index]) * value for row in coefs), value * value)
+    return LinearHeads(tuple(heads), table, tuple(float(b) for b in intercepts), softmax)

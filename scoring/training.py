@@ -1,0 +1,431 @@
+"""Training the graders' models from labelled authoring passes, cached on disk by the data's hash.
+
+What is learnt (all over one TF-IDF space of scoring.linear features, logistic regression):
+
+* one binary head per reply category (one-vs-rest: a threat, an invented fee and a question about a
+  sister's income share no single direction, so one "violation" detector would have to learn them
+  all at once), four for the NVC parts, ``escalating`` (polarity -1) and ``calming`` (polarity +1),
+  all judged per unit (clause or whole reply). A reply breaks a rule when some category head clears
+  the violation threshold; the likeliest category names it.
+
+Labels are per reply, decisions per clause: a multiple-instance problem. A reply is a bag of units
+(its clauses, and itself when it has several). A bag labelled negative makes every unit a negative
+instance, which is where hard negatives teach the most: each lawful clause of a long reply is one.
+A bag labelled positive contributes the whole reply, and, after a first fit, the one clause the
+model finds most positive (one MI-SVM step), so a long reply with one bad clause teaches that
+clause and not its lawful neighbours. Two exceptions follow the labelling guide: an ask inside a
+reply that breaks a rule is not a request *because of the threat*, so such a reply's clauses are
+no negatives for ``request``; a reply labelled -1 may still hold a calming move, so it teaches
+``calming`` nothing; and a reply that is harassment because the debtor had asked to stop teaches
+``harassment`` nothing (the packs' contextual rules judge that exchange).
+
+Thresholds are chosen on out-of-fold probabilities, folds grouped by author, so a threshold is
+never fitted on the author it is then applied to.
+
+scikit-learn is imported inside the fitting functions only: scoring never needs it once a model is
+cached, and the action server must not pay for the import.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Mapping, Sequence, Tuple
+
+from foundation.normalize import normalize
+from scoring.categories import REPLY_CATEGORIES
+from scoring.dataset import BLIND, ENGINEER_PASS, LabelledReply, load_passes, pass_names
+from scoring.linear import LinearHeads, heads_from_sklearn
+from scoring.reading import Reading, read
+from scoring.rulepack import RULES_DIR, rule_pack
+from scoring.text import DEFAULT_REGIME
+
+log = logging.getLogger(__name__)
+
+NVC_HEADS = ("observation", "feeling", "need", "request")
+HEADS = REPLY_CATEGORIES + NVC_HEADS + ("escalating", "calming")
+# NVC parts are decided on clauses alone: a whole reply adds up weak hints from several clauses
+# ("what happened?" + "a plan") into a part no clause holds (leave-one-author-out: +0.005 mean F1).
+# The whole reply still teaches them as the positive bag.
+CLAUSE_ONLY = NVC_HEADS
+# Thresholds: "violation" applies to the highest category probability, the others to their own head.
+DECISIONS = ("violation",) + NVC_HEADS + ("escalating", "calming")
+# Bumped whenever features, bags or fitting change, so a cached model of another recipe is not reused.
+RECIPE = "clause-mil-ovr-v9"
+# Regularisation and author weighting, compared by leave-one-author-out (C 8 vs 20: equal within
+# noise; equal author weights vs none: +0.01 mean recall and precision).
+C_HEADS = 8.0
+WEIGH_AUTHORS = True
+MIN_DF = 2
+# Violation threshold: the lowest whose out-of-fold precision still reaches this, per language.
+TARGET_PRECISION = 0.92
+INNER_FOLDS = 3
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Grader:
+    """The fitted models and their thresholds; plain Python, picklable, no sklearn objects."""
+
+    heads: LinearHeads
+    thresholds: Mapping[str, float]
+    trained_on: Tuple[str, ...]
+    key: str
+    # Out-of-fold reply-level maxima per decision, with the labels: thresholds can be re-examined
+    # without refitting, and the docs can show how they were chosen.
+    out_of_fold: Mapping[str, Tuple[float, ...]] = None
+
+
+def gold(record: LabelledReply, head: str) -> bool:
+    if head == "violation":
+        return bool(record.violations)
+    if head in REPLY_CATEGORIES:
+        return head in record.violations
+    if head in NVC_HEADS:
+        return head in record.nvc
+    if head == "escalating":
+        return record.polarity == -1
+    return record.polarity == 1
+
+
+def reading_of(record: LabelledReply) -> Reading:
+    """Read a labelled reply the way scoring reads a trainee's: normalised, under its regime."""
+    regime = record.regime or DEFAULT_REGIME[record.lang]
+    return read(normalize(record.text).text, record.lang, rule_pack(regime), record.debtor_said)
+
+
+def _negative_units_teach(record: LabelledReply, head: str) -> bool:
+    """Whether a reply negative for `head` makes each of its units a negative instance (module docstring)."""
+    if head == "request":
+        return not record.violations
+    if head == "calming":
+        return record.polarity == 0
+    return True
+
+
+def _teaches_at_all(record: LabelledReply, reading: Reading, head: str) -> bool:
+    if head == "calming" and record.polarity == -1:
+        return False
+    # After the debtor asked to stop or named a lawyer, "can you pay today?" is harassment because of
+    # what came before, which a clause-level model cannot see; the packs' contextual rules (those
+    # with a debtor_trigger) judge that exchange, so it does not teach the text-only head.
+    if head == "harassment" and any(cue.name == "d:cease" for cue in reading.cues):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- fitting (scikit-learn)
+
+
+@dataclass
+class _Table:
+    """Every unit of every reply as a row, with which reply and which position it is."""
+
+    readings: List[Reading]
+    rows: List[Tuple[int, int]]  # (record index, unit index)
+
+
+def _vectorise(readings: Sequence[Reading]):
+    # sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rows = [(r, u) for r, reading in enumerate(readings) for u in range(len(reading.units))]
+    vectoriser = TfidfVectorizer(analyzer=_elements, sublinear_tf=True, min_df=MIN_DF, lowercase=False)
+    matrix = vectoriser.fit_transform([readings[r].features[u] for r, u in rows])
+    return vectoriser, matrix, rows
+
+
+def _elements(counts) -> List[str]:
+    return list(counts.elements())
+
+
+def _fit_binary(matrix, labels, weights):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=C_HEADS, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=0)
+    model.fit(matrix, labels, sample_weight=weights)
+    return model
+
+
+def _author_weights(records: Sequence[LabelledReply]) -> List[float]:
+    """Each author weighs the same in total, so the largest pass does not set everyone's style."""
+    if not WEIGH_AUTHORS:
+        return [1.0] * len(records)
+    sizes: Dict[str, int] = {}
+    for record in records:
+        sizes[record.author] = sizes.get(record.author, 0) + 1
+    per_author = len(records) / len(sizes)
+    return [per_author / sizes[record.author] for record in records]
+
+
+def _fit_heads(records: Sequence[LabelledReply], readings: Sequence[Reading]):
+    """Vectoriser and one sklearn model per head, for these replies."""
+    import numpy as np
+
+    vectoriser, matrix, rows = _vectorise(readings)
+    author_weight = _author_weights(records)
+    first_row: Dict[int, int] = {}
+    for index, (r, _) in enumerate(rows):
+        first_row.setdefault(r, index)
+    models = {}
+    for head in HEADS:
+        base_rows, base_labels = [], []
+        positive_bags = []
+        for index, (r, u) in enumerate(rows):
+            record = records[r]
+            if not _teaches_at_all(record, readings[r], head):
+                continue
+            whole = u == len(readings[r].units) - 1
+            if gold(record, head):
+                if whole:
+                    base_rows.append(index)
+                    base_labels.append(1)
+                    if u > 0:
+                        positive_bags.append(r)
+            elif whole or _negative_units_teach(record, head):
+                base_rows.append(index)
+                base_labels.append(0)
+        weights = [author_weight[rows[i][0]] for i in base_rows]
+        model = _fit_binary(matrix[base_rows], base_labels, weights)
+        if positive_bags:
+            # One multiple-instance step: each positive multi-clause bag adds its most positive clause.
+            extra = []
+            for r in positive_bags:
+                clause_rows = list(range(first_row[r], first_row[r] + len(readings[r].units) - 1))
+                scores = model.decision_function(matrix[clause_rows])
+                extra.append(clause_rows[int(np.argmax(scores))])
+            weights += [author_weight[rows[i][0]] for i in extra]
+            model = _fit_binary(matrix[base_rows + extra], base_labels + [1] * len(extra), weights)
+        models[head] = model
+    return vectoriser, matrix, rows, models
+
+
+def _reply_maxima(readings, rows, matrix, models) -> Dict[str, List[float]]:
+    """Per head (and "violation", the highest category), each reply's highest unit probability."""
+    maxima = {head: [0.0] * len(readings) for head in HEADS + ("violation",)}
+    for head, model in models.items():
+        probabilities = model.predict_proba(matrix)[:, 1]
+        for (r, u), probability in zip(rows, probabilities):
+            if head in CLAUSE_ONLY and u >= len(readings[r].clauses):
+                continue
+            if probability > maxima[head][r]:
+                maxima[head][r] = float(probability)
+    for r in range(len(readings)):
+        maxima["violation"][r] = max(maxima[c][r] for c in REPLY_CATEGORIES)
+    return maxima
+
+
+def choose_thresholds(records: Sequence[LabelledReply], maxima: Mapping[str, Sequence[float]]) -> Dict[str, float]:
+    """Per decision and language ("request:zh"), from out-of-fold reply maxima.
+
+    Violation: the lowest threshold whose precision reaches TARGET_PRECISION (recall is what the
+    rules cannot give). NVC parts: the best F1. Escalating and calming: the pair that gets polarity
+    right most often, counting an escalating violation as -1 the way scoring does.
+    """
+    thresholds: Dict[str, float] = {}
+    for lang in sorted({record.lang for record in records}):
+        index = [i for i, record in enumerate(records) if record.lang == lang]
+        subset = [records[i] for i in index]
+        for head in ("violation",) + NVC_HEADS:
+            scores = [maxima[head][i] for i in index]
+            labels = [gold(record, head) for record in subset]
+            if head == "violation":
+                thresholds[f"{head}:{lang}"] = _precision_threshold(scores, labels)
+            else:
+                thresholds[f"{head}:{lang}"] = _f1_threshold(scores, labels)
+        thresholds[f"escalating:{lang}"], thresholds[f"calming:{lang}"] = _polarity_thresholds(
+            subset, {head: [maxima[head][i] for i in index] for head in maxima}, thresholds[f"violation:{lang}"]
+        )
+    return thresholds
+
+
+def _polarity_thresholds(records, maxima, violation_threshold) -> Tuple[float, float]:
+    escalating_categories = _escalating_categories()
+    violent = []
+    for i, record in enumerate(records):
+        top = max(REPLY_CATEGORIES, key=lambda c: maxima[c][i])
+        violent.append(maxima["violation"][i] >= violation_threshold and top in escalating_categories)
+    grid = [step / 50 for step in range(3, 49)]
+    best, best_hits = (0.5, 0.5), -1
+    for up in grid:
+        calm = [maxima["calming"][i] >= up for i in range(len(records))]
+        for down in grid:
+            hits = 0
+            for i, record in enumerate(records):
+                polarity = -1 if violent[i] or maxima["escalating"][i] >= down else (1 if calm[i] else 0)
+                hits += polarity == record.polarity
+            if hits > best_hits:
+                best, best_hits = (down, up), hits
+    return best
+
+
+def _escalating_categories() -> frozenset:
+    return frozenset(rule.category for regime in ("cn", "us") for rule in rule_pack(regime).rules if rule.escalates)
+
+
+def _f1_threshold(scores: Sequence[float], labels: Sequence[bool]) -> float:
+    best, best_f1 = 0.5, -1.0
+    for threshold in _candidates(scores):
+        tp = sum(1 for s, y in zip(scores, labels) if s >= threshold and y)
+        fp = sum(1 for s, y in zip(scores, labels) if s >= threshold and not y)
+        fn = sum(1 for s, y in zip(scores, labels) if s < threshold and y)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+        if f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return best
+
+
+def _precision_threshold(scores, labels) -> float:
+    """The lowest threshold at which out-of-fold precision reaches the target."""
+    for threshold in _candidates(scores):
+        picked = [y for s, y in zip(scores, labels) if s >= threshold]
+        if not picked or sum(picked) / len(picked) >= TARGET_PRECISION:
+            return threshold
+    return _f1_threshold(scores, labels)
+
+
+def _candidates(scores: Sequence[float]) -> List[float]:
+    return [step / 100 for step in range(5, 96)]
+
+
+def _groups(records: Sequence[LabelledReply]) -> List[List[int]]:
+    """Inner folds for thresholds: whole authors per fold; one author alone is split by position."""
+    authors = sorted({record.author for record in records})
+    folds: List[List[int]] = [[] for _ in range(INNER_FOLDS)]
+    if len(authors) >= 2:
+        count = min(INNER_FOLDS, len(authors))
+        folds = [[] for _ in range(count)]
+        for index, record in enumerate(records):
+            folds[authors.index(record.author) % count].append(index)
+    else:
+        for index in range(len(records)):
+            folds[index % INNER_FOLDS].append(index)
+    return [fold for fold in folds if fold]
+
+
+def fit_grader(records: Sequence[LabelledReply], key: str = "") -> Grader:
+    """Fit the heads and their thresholds on these replies (deterministic: fixed solvers, no sampling)."""
+    readings = [reading_of(record) for record in records]
+    # Out-of-fold reply-level maxima for the thresholds, folds grouped by author.
+    oof = {head: [0.0] * len(records) for head in HEADS + ("violation",)}
+    for held_out in _groups(records):
+        held = set(held_out)
+        train = [i for i in range(len(records)) if i not in held]
+        vectoriser, _, _, models = _fit_heads([records[i] for i in train], [readings[i] for i in train])
+        sub = [readings[i] for i in held_out]
+        rows = [(r, u) for r, reading in enumerate(sub) for u in range(len(reading.units))]
+        matrix = vectoriser.transform([sub[r].features[u] for r, u in rows])
+        maxima = _reply_maxima(sub, rows, matrix, models)
+        for head in oof:
+            for position, index in enumerate(held_out):
+                oof[head][index] = maxima[head][position]
+    thresholds = choose_thresholds(records, oof)
+    vectoriser, _, _, models = _fit_heads(records, readings)
+    heads = heads_from_sklearn(
+        HEADS, vectoriser.vocabulary_, vectoriser.idf_, [models[h].coef_[0] for h in HEADS], [models[h].intercept_[0] for h in HEADS]
+    )
+    return Grader(heads, thresholds, tuple(sorted({r.author for r in records})), key, {h: tuple(v) for h, v in oof.items()})
+
+
+# ---------------------------------------------------------------- the cache and the live grader
+
+
+def cache_dir() -> Path:
+    """Where fitted graders are kept between processes (ignored by git)."""
+    return Path(__file__).resolve().parent.parent / "var" / "cache" / "scoring"
+
+
+def data_key(records: Sequence[LabelledReply]) -> str:
+    """A hash of everything a fit depends on: the recipe, the replies and the cue files read as features."""
+    digest = hashlib.sha256(RECIPE.encode())
+    for record in records:
+        digest.update(json.dumps(record.__dict__, sort_keys=True, ensure_ascii=False).encode())
+    for path in sorted(Path(RULES_DIR).glob("*.yml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def grader_for(records: Sequence[LabelledReply]) -> Grader:
+    """The grader fitted on exactly these replies: from the disk cache when it holds one, else fitted and stored."""
+    key = data_key(records)
+    path = cache_dir() / f"grader-{key}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                grader = pickle.load(handle)
+            if isinstance(grader, Grader) and grader.key == key:
+                path.touch()  # recently used: kept by _prune
+                return grader
+        except (OSError, pickle.UnpicklingError, AttributeError, EOFError, ImportError) as exc:  # e.g. a module renamed since
+            log.warning("refitting: cached grader %s unreadable (%s)", path, exc)
+    grader = fit_grader(records, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(grader, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+        _prune(path.parent)
+    except OSError as exc:  # a read-only checkout still grades; it just fits again next process
+        log.warning("could not cache the grader in %s (%s)", path.parent, exc)
+    return grader
+
+
+def _fit_and_cache(names: Tuple[str, ...]) -> str:
+    return grader_for(load_passes(names)).key
+
+
+def prefit(name_sets: Sequence[Sequence[str]], processes: int = 2) -> None:
+    """Fit and cache the graders of several pass sets that are not cached yet, `processes` at a time.
+
+    The evaluation needs one grader per fold; on the 2-core box two fits side by side halve the wait.
+    """
+    missing = []
+    for names in name_sets:
+        key = data_key(load_passes(names))
+        if not (cache_dir() / f"grader-{key}.pickle").exists() and tuple(names) not in missing:
+            missing.append(tuple(names))
+    if len(missing) <= 1 or processes <= 1:
+        for names in missing:
+            _fit_and_cache(names)
+        return
+    import multiprocessing  # only the evaluation fits in parallel; scoring never forks
+
+    with multiprocessing.get_context("fork").Pool(min(processes, len(missing))) as pool:
+        pool.map(_fit_and_cache, missing, chunksize=1)
+
+
+CACHE_KEEP = 24  # the shipped grader, the blind grader and every fold of a few data versions
+
+
+def _prune(folder: Path) -> None:
+    """Drop the least recently used graders beyond CACHE_KEEP (each is several MB)."""
+    cached = sorted(folder.glob("grader-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in cached[CACHE_KEEP:]:
+        stale.unlink(missing_ok=True)
+
+
+# The shipped grader learns from every pass, the blind ones included, now that the method is fixed:
+# the figures in docs/scoring.md come from graders that never saw the pass they measure (folds
+# without it, the blind passes from a grader fitted on the open passes only), never from this one.
+SHIP_BLIND_PASSES = True
+
+
+def live_pass_names() -> List[str]:
+    names = pass_names()
+    names = names if SHIP_BLIND_PASSES else [name for name in names if name not in BLIND]
+    return names + [ENGINEER_PASS]
+
+
+@functools.lru_cache(maxsize=1)
+def live_grader() -> Grader:
+    """The shipped grader, once per process (cached on disk by its data's hash): every pass plus h0."""
+    with _lock:
+        return grader_for(load_passes(live_pass_names()))

@@ -1,0 +1,45 @@
+"""The graders' models: features, the pure-Python replay against scikit-learn, and the cache key."""
+import pytest
+
+from scoring.dataset import load_split
+from scoring.linear import heads_from_sklearn, text_features
+from scoring.training import HEADS, data_key, live_grader
+
+
+def test_numbers_share_one_shape_and_words_make_bigrams():
+    assert text_features("pay 1,500 today") == text_features("pay 800 today")
+    features = text_features("pay 1,500 by Friday", ["r:harassment"])
+    assert " 0 " in features and "b:pay by" in features and "b:by friday" in features
+    assert features["r:harassment"] == 1
+    assert "老" in text_features("老板")  # single CJK characters count
+
+
+def test_replay_matches_sklearn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    records = load_split("test")
+    counts = [text_features(record.text) for record in records]
+    vectoriser = TfidfVectorizer(analyzer=lambda c: list(c.elements()), sublinear_tf=True, min_df=2, lowercase=False)
+    matrix = vectoriser.fit_transform(counts)
+    labels = [bool(record.violations) for record in records]
+    model = LogisticRegression(C=8.0, solver="liblinear").fit(matrix, labels)
+    heads = heads_from_sklearn(("violation",), vectoriser.vocabulary_, vectoriser.idf_, [model.coef_[0]], [model.intercept_[0]])
+    expected = model.predict_proba(matrix)[:, 1]
+    for count, probability in zip(counts, expected):
+        assert heads.probabilities(count)["violation"] == pytest.approx(probability, abs=1e-9)
+
+
+def test_shipped_grader_is_cached_per_process_and_complete():
+    grader = live_grader()
+    assert grader is live_grader()
+    assert grader.heads.heads == HEADS
+    for decision in ("violation", "observation", "feeling", "need", "request", "escalating", "calming"):
+        for lang in ("zh", "en"):
+            assert 0.0 < grader.thresholds[f"{decision}:{lang}"] < 1.0
+
+
+def test_cache_key_changes_with_the_data():
+    records = load_split("test")
+    assert data_key(records) == data_key(list(records))
+    assert data_key(records) != data_key(records[1:])
