@@ -52,6 +52,10 @@ DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
                                "offer_plan"})
 DEMAND_STREAK_PENALTY_FROM = 3
+# How much a violation found only by the statistical model moves the debtor, against 1.0 for one a
+# rule pack matched: the model's findings are right less often (docs/scoring.md), and the debtor
+# should not be wrecked by the grader's guess.
+MODEL_FINDING_WEIGHT = 0.5
 INTENT_SITUATIONS = {
     "introduce_call": "identified",
     "state_debt": "debt_stated",
@@ -145,34 +149,45 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     lang = _lang(lang)
     if state.outcome is not None or state.stage == "closed":
         return _speak(replace(state, turn=state.turn + 1), persona, scenario, lang, "line_dead", {})
+    start = initial_state(persona, scenario, state.seed)
     state = replace(state, turn=state.turn + 1)
-    signal = replace(act.signal, violations=tuple(category for category in act.signal.violations
-                                                  if category not in SESSION_CATEGORIES))
+    signal = _heard_signal(act.signal)
     intent = act.label
 
     if is_noise(act.text) and not signal.violations:
         return _ask_repeat(state, persona, scenario, lang)
 
+    # One finding in a call that is going well is let pass (docs/personas.md, "One finding"): it
+    # still moves the debtor and the grade, but the debtor answers what the trainee asked.
+    let_pass = (bool(signal.violations) and not signal.critical and state.findings_heard == 0
+                and _going_well(state, start))
     state = _apply_signal(state, persona, signal)
-    violation_situation = _violation_situation(persona, signal)
+    heard = bool(signal.violations) and not let_pass
+    violation_situation = _violation_situation(persona, signal) if heard else None
 
-    if is_rambling(act.text) and not signal.violations:
+    if is_rambling(act.text) and not heard:
         state = _move(state, persona.signal_effects["rambling"])
         return _finish(state, persona, scenario, lang, "rambling", escalating=False, values={})
 
-    if intent == "out_of_scope" and not signal.violations:
+    if intent == "out_of_scope" and not heard:
         return _ask_repeat(state, persona, scenario, lang)
 
     was_angry = mood(state) == "angry"
-    if not signal.violations or intent in HOSTILE_INTENTS:
+    pinned = _pinned_down(state, start, act, intent, lang) and not signal.violations
+    if not heard or intent in HOSTILE_INTENTS:
         state = _move(state, persona.effect_of(intent, was_angry))
-    state = _track_demands(state, persona, intent)
+    if pinned:
+        state = _move(state, persona.signal_effects["pinned_down"])
+    else:
+        state = _track_demands(state, persona, intent)
     state = _advance_stage(state, intent)
-    if not signal.violations:
+    if not heard:
         state = _set_flags(state, intent)
 
-    escalating = (intent in persona.complaint_triggers or signal.critical
-                  or any(category in COMPLAINT_CATEGORIES for category in signal.violations))
+    # A regulator complaint is for what was clearly said: a rule's finding, not the model's alone.
+    escalating = (intent in persona.complaint_triggers
+                  or (heard and not signal.model_only
+                      and (signal.critical or any(c in COMPLAINT_CATEGORIES for c in signal.violations))))
     if violation_situation:
         return _finish(state, persona, scenario, lang, violation_situation, escalating, {})
     ended = _escalation_outcome(state, persona, escalating)
@@ -183,6 +198,31 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
 
+def _heard_signal(signal: ScoreSignal) -> ScoreSignal:
+    """The findings the debtor hears: session-level ones are about the call, not the words."""
+    sources = signal.sources + ("rule",) * (len(signal.violations) - len(signal.sources))
+    kept = [(category, source) for category, source in zip(signal.violations, sources)
+            if category not in SESSION_CATEGORIES]
+    return replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
+
+
+def _going_well(state: DebtorState, start: DebtorState) -> bool:
+    """Not angry, and trusting the caller more than when the phone rang."""
+    return mood(state) != "angry" and state.trust > start.trust
+
+
+def _pinned_down(state: DebtorState, start: DebtorState, act: TraineeAct, intent: str, lang: str) -> bool:
+    """Exact terms put again after a vague promise, by a caller who has listened (asked the reason
+    or acknowledged the feelings) and whom the debtor trusts more than at the start: the evasive
+    debtor's "next week, probably" met the way the seeds advise. Demands alone never pin him."""
+    if intent not in ("propose_payment", "ask_commitment", "confirm_agreement"):
+        return False
+    amount, date = _terms(act, lang)
+    listened = state.has("reason_heard") or state.has("empathised")
+    return (bool(amount and date) and listened and state.has("vague_promised")
+            and state.trust > start.trust)
+
+
 def _lang(lang: str) -> str:
     return "zh" if str(lang).lower().startswith("zh") else "en"
 
@@ -191,14 +231,22 @@ def _move(state: DebtorState, effect: Levels) -> DebtorState:
     return state.moved(effect.anger, effect.trust, effect.willingness)
 
 
+def _scaled(effect: Levels, weight: float) -> Levels:
+    return Levels(effect.anger * weight, effect.trust * weight, effect.willingness * weight)
+
+
 def _apply_signal(state: DebtorState, persona: Persona, signal: ScoreSignal) -> DebtorState:
     effects = persona.signal_effects
     if signal.violations:
-        state = _move(state, effects["violation"])
+        # One turn's findings move the debtor once, however many there are; a finding of the
+        # statistical model alone moves it half as much as a rule's.
+        weight = MODEL_FINDING_WEIGHT if signal.model_only else 1.0
+        state = _move(state, _scaled(effects["violation"], weight))
         if signal.critical:
-            state = _move(state, effects["critical"])
+            state = _move(state, _scaled(effects["critical"], weight))
         if persona.calls_bluffs and "false_legal_threat" in signal.violations:
-            state = _move(state, effects["bluff"])
+            state = _move(state, _scaled(effects["bluff"], weight))
+        state = replace(state, findings_heard=state.findings_heard + 1)
     elif signal.polarity > 0:
         state = _move(state, effects["positive_tone"])
     elif signal.polarity < 0:
@@ -243,8 +291,12 @@ def _advance_stage(state: DebtorState, intent: str) -> DebtorState:
 
 
 def _set_flags(state: DebtorState, intent: str) -> DebtorState:
-    if intent == "verify_identity" and state.has("identified"):
-        return state.with_flags("verified")
+    if intent == "verify_identity":
+        # Asking "am I speaking with Mr Li?" before saying who calls is common and fine: the
+        # check counts once the caller has introduced themselves.
+        return state.with_flags("verified" if state.has("identified") else "identity_asked")
+    if intent == "introduce_call" and state.has("identity_asked"):
+        return state.with_flags("identified", "verified")
     flag = FLAG_OF_INTENT.get(intent)
     return state.with_flags(flag) if flag else state
 
@@ -310,7 +362,7 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
             return _agreed(state, state.pending)
     if intent == "close_call":
         return "refusal", replace(state, outcome="refused", stage="closed"), {}
-    if intent == "confirm_agreement":
+    if intent == "confirm_agreement" and not concrete:
         return "stall", state, {}
 
     if concrete and not state.has("terms_heard"):
@@ -337,7 +389,7 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
         pending = _commitment("promise_to_pay", amount, date, scenario, lang)
         return _tentative(state, pending, "tentative_promise")
     if persona.false_promises:
-        return "vague_promise", state, {}
+        return "vague_promise", state.with_flags("vague_promised"), {}
     return "stall", state, {}
 
 

@@ -9,7 +9,7 @@ STAGES = ("opening", "verification", "negotiation", "commitment", "closed")
 OUTCOMES = ("promise_to_pay", "payment_plan", "refused", "hung_up", "complaint")
 MOODS = ("calm", "wary", "angry")
 FLAGS = ("identified", "verified", "reason_heard", "offered_plan", "consequences_explained",
-         "empathised", "terms_heard")
+         "empathised", "terms_heard", "identity_asked", "vague_promised")
 
 # Mood boundaries shared by all personas: the persona decides how fast anger moves, the mood
 # only names where it currently is, so lines stay comparable across personas.
@@ -40,6 +40,7 @@ class DebtorState:
     demand_streak: int = 0
     repeat_asks: int = 0
     seed: str = ""
+    findings_heard: int = 0  # turns with a violation the debtor heard, let pass or not
 
     def __post_init__(self):
         for name in ("anger", "trust", "willingness"):
@@ -74,6 +75,7 @@ class DebtorState:
             "commitment": dict(self.commitment) if self.commitment else None,
             "pending": dict(self.pending) if self.pending else None,
             "demand_streak": self.demand_streak, "repeat_asks": self.repeat_asks, "seed": self.seed,
+            "findings_heard": self.findings_heard,
         }
 
     @classmethod
@@ -88,6 +90,7 @@ class DebtorState:
             pending=dict(data["pending"]) if data.get("pending") else None,
             demand_streak=int(data.get("demand_streak", 0)),
             repeat_asks=int(data.get("repeat_asks", 0)), seed=str(data.get("seed", "")),
+            findings_heard=int(data.get("findings_heard", 0)),
         )
 
 
