@@ -1,0 +1,126 @@
+"""How much one grader finding moves the debtor, and the evasive debtor pinned to amount and date.
+
+The rules (docs/personas.md, "One finding"): a finding of the statistical model alone moves the
+debtor half as much as a rule's and never brings a complaint by itself; the first non-critical
+finding in a call that is going well is let pass (the state moves, the grade keeps it, the debtor
+answers the act); a second finding, a critical one, or one in a call going badly gets the full
+reaction.
+"""
+from __future__ import annotations
+
+import pytest
+
+from simulator.engine import MODEL_FINDING_WEIGHT, ScoreSignal, TraineeAct, advance, initial_state, opening
+from simulator_dialogues import act
+
+PERSONA_SCENARIOS = ["wbb-m1-layoff", "aub-m1-forgot", "hostile-m1-fees", "evasive-m1-relocation"]
+HARASSMENT_RULE = ScoreSignal(violations=("harassment",), sources=("rule",))
+HARASSMENT_MODEL = ScoreSignal(violations=("harassment",), sources=("model",))
+
+
+def _setup(catalog, scenario_id, lang="en"):
+    scenario = catalog.scenarios[scenario_id]
+    persona = catalog.persona_for(scenario)
+    state = opening(initial_state(persona, scenario, "seed-1"), persona, scenario, lang).state
+    return persona, scenario, state
+
+
+def _run(persona, scenario, state, acts, lang="en", until_pending=False):
+    turns = []
+    for trainee_act in acts:
+        turn = advance(state, persona, scenario, trainee_act, lang)
+        turns.append(turn)
+        state = turn.state
+        if turn.outcome or (until_pending and state.pending):
+            break
+    return turns
+
+
+def _warm_up(persona, scenario, lang):
+    """Introduce, verify, ask the reason, acknowledge: a call going well."""
+    return [act(intent, lang, scenario) for intent in
+            ("introduce_call", "verify_identity", "ask_reason", "acknowledge_feelings")]
+
+
+def _flagged(trainee_act: TraineeAct, signal: ScoreSignal) -> TraineeAct:
+    return TraineeAct(trainee_act.intent, trainee_act.confidence, trainee_act.text, trainee_act.lang,
+                      trainee_act.amount, trainee_act.date, signal)
+
+
+@pytest.mark.parametrize("signal", [HARASSMENT_RULE, HARASSMENT_MODEL], ids=["rule", "model"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("scenario_id", PERSONA_SCENARIOS)
+def test_one_false_finding_on_a_friendly_close_does_not_wreck_an_agreement(catalog, scenario_id, lang, signal):
+    persona, scenario, state = _setup(catalog, scenario_id, lang)
+    amount = str(int(scenario.debtor.can_pay_now))
+    date = {"zh": "本周五", "en": "Friday"}[lang]
+    script = _warm_up(persona, scenario, lang) + [
+        act("explain_consequences", lang, scenario),
+        act("propose_payment", lang, scenario, amount=amount, date=date),
+        act("ask_commitment", lang, scenario, amount=amount, date=date),
+        act("ask_commitment", lang, scenario, amount=amount, date=date),
+    ]
+    turns = _run(persona, scenario, state, script, lang, until_pending=True)
+    assert turns[-1].state.pending, [(t.situation, t.state.public()) for t in turns]
+    close = _flagged(act("confirm_agreement", lang, scenario), signal)
+    sealed = advance(turns[-1].state, persona, scenario, close, lang)
+    assert sealed.outcome in ("promise_to_pay", "payment_plan")
+    assert sealed.state.anger > turns[-1].state.anger  # the finding still moved the debtor
+
+
+def test_a_model_finding_moves_the_debtor_half_as_much_as_a_rule(catalog):
+    persona, scenario, state = _setup(catalog, "hostile-m1-fees")
+    line = act("state_debt", "en", scenario)
+    by_rule = advance(state, persona, scenario, _flagged(line, HARASSMENT_RULE), "en").state
+    by_model = advance(state, persona, scenario, _flagged(line, HARASSMENT_MODEL), "en").state
+    violation = persona.signal_effects["violation"]
+    assert by_rule.trust == pytest.approx(max(0.0, state.trust + violation.trust), abs=0.011)
+    assert by_model.trust == pytest.approx(max(0.0, state.trust + violation.trust * MODEL_FINDING_WEIGHT), abs=0.011)
+
+
+def test_a_second_finding_gets_the_full_reaction(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    turns = _run(persona, scenario, state, _warm_up(persona, scenario, "en"))
+    first = advance(turns[-1].state, persona, scenario, _flagged(act("state_debt", "en", scenario), HARASSMENT_RULE), "en")
+    assert first.situation != "pressure"
+    second = advance(first.state, persona, scenario, _flagged(act("state_debt", "en", scenario), HARASSMENT_RULE), "en")
+    assert second.situation == "pressure"
+
+
+def test_a_critical_finding_is_never_let_pass(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    turns = _run(persona, scenario, state, _warm_up(persona, scenario, "en"))
+    threat = ScoreSignal(violations=("threat_of_violence",), critical=True, sources=("rule",))
+    turn = advance(turns[-1].state, persona, scenario, _flagged(act("threaten", "en", scenario), threat), "en")
+    assert turn.situation == "threat" or turn.outcome in ("hung_up", "complaint")
+
+
+def test_model_findings_alone_never_bring_a_complaint(catalog):
+    persona, scenario, state = _setup(catalog, "hostile-m1-fees")
+    abuse = ScoreSignal(violations=("abusive_language",), sources=("model",))
+    turns = _run(persona, scenario, state, [_flagged(act("state_debt", "en", scenario), abuse)] * 12)
+    assert all(t.outcome != "complaint" for t in turns)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("scenario_id", ["evasive-m1-relocation", "evasive-m2-gig", "evasive-m3-gambling"])
+def test_evasive_debtor_pinned_to_amount_and_date_commits_within_a_normal_call(catalog, scenario_id, lang):
+    """Greet, introduce, verify, state the debt, ask why, then amount + date until he commits."""
+    persona, scenario, state = _setup(catalog, scenario_id, lang)
+    amount = str(int(scenario.debtor.can_pay_now))
+    date = {"zh": "本周五", "en": "Friday"}[lang]
+    script = [act(i, lang, scenario) for i in ("greet", "introduce_call", "verify_identity", "state_debt", "ask_reason")]
+    script += [act("propose_payment", lang, scenario, amount=amount, date=date),
+               act("ask_commitment", lang, scenario, amount=amount, date=date),
+               act("confirm_agreement", lang, scenario, amount=amount, date=date),
+               act("ask_commitment", lang, scenario, amount=amount, date=date),
+               act("confirm_agreement", lang, scenario)]
+    turns = _run(persona, scenario, state, script, lang)
+    assert turns[-1].outcome == "promise_to_pay", [(t.situation, t.state.public()) for t in turns]
+    assert len(turns) <= 10
+
+
+def test_identity_asked_before_the_introduction_counts_as_verified(catalog):
+    persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
+    turns = _run(persona, scenario, state, [act("verify_identity", "en", scenario), act("introduce_call", "en", scenario)])
+    assert turns[-1].state.has("verified")
