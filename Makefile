@@ -1,6 +1,6 @@
 # CollectorDojo task list. `make help` explains each target.
 # Slow steps run only when their inputs changed: the venv when pyproject.toml/constraints.txt
-# change, the Rasa model when config.yml, domain.yml or the training data change.
+# change, the Rasa model when config.yml, domain.yml, the training data or the NLU normaliser change.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,7 +10,9 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-TRAINING_INPUTS := config.yml domain.yml data/rules.yml $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
+# The normaliser's code is a training input too: the model is trained on normalised text.
+TRAINING_INPUTS := config.yml domain.yml data/rules.yml rasa_plugins/normalizer.py foundation/normalize.py \
+  $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
 .PHONY: help setup model run test test-fast validate bench load dashboard clean
