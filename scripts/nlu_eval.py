@@ -40,6 +40,10 @@ DEFAULT_MIN_F1 = 0.92
 DEFAULT_MIN_LANG_F1 = 0.90
 DEFAULT_MIN_ENTITY_F1 = 0.85
 FALLBACK_INTENT = "nlu_fallback"
+# The debtor engine answers a fallback exactly as it answers out_of_scope ("sorry, say that
+# again?", simulator.acts.TraineeAct.label), so a fallback is scored as out_of_scope: right for a
+# line that was out of scope, a miss for any real act.
+FALLBACK_ACTS_AS = "out_of_scope"
 
 # Rasa's short annotation form: [text](entity). Only this form is used in our data.
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -95,6 +99,13 @@ class Prediction:
     confidence: float
     entities: Tuple[Entity, ...]
     ranked_intent: Optional[str] = None  # best real intent when the fallback fired
+    # The two best real intents' confidences, to replay other fallback thresholds offline.
+    ranked_confidences: Tuple[float, ...] = ()
+
+    @property
+    def acted(self) -> str:
+        """The act the debtor engine answers."""
+        return FALLBACK_ACTS_AS if self.intent == FALLBACK_INTENT else self.intent
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,7 @@ class EvalReport:
 
     @property
     def errors(self) -> List[Prediction]:
-        return [p for p in self.predictions if p.intent != p.example.intent]
+        return [p for p in self.predictions if p.acted != p.example.intent]
 
 
 def parse_annotated(raw: str, where: str) -> Tuple[str, Tuple[Entity, ...]]:
@@ -267,8 +278,20 @@ def _by_lang(predictions: Sequence[Prediction]) -> Dict[str, float]:
     for lang in LANGUAGES:
         subset = [p for p in predictions if p.example.lang == lang]
         if subset:
-            by_lang[lang] = macro(score_intents([p.example.intent for p in subset], [p.intent for p in subset]))
+            by_lang[lang] = macro(score_intents([p.example.intent for p in subset], [p.acted for p in subset]))
     return by_lang
+
+
+def macro_f1_at(predictions: Sequence[Prediction], threshold: float, ambiguity: float) -> float:
+    """Intent macro-F1 had the FallbackClassifier used these thresholds (replayed from the ranking)."""
+    acted = []
+    for p in predictions:
+        confidences = p.ranked_confidences or (p.confidence,)
+        top = confidences[0]
+        second = confidences[1] if len(confidences) > 1 else 0.0
+        fell_back = top < threshold or (ambiguity > 0 and top - second < ambiguity)
+        acted.append(FALLBACK_ACTS_AS if fell_back or not p.ranked_intent else p.ranked_intent)
+    return macro(score_intents([p.example.intent for p in predictions], acted))
 
 
 def slice_figures(predictions: Sequence[Prediction]) -> Dict[str, SliceFigures]:
@@ -278,7 +301,7 @@ def slice_figures(predictions: Sequence[Prediction]) -> Dict[str, SliceFigures]:
     return {
         name: SliceFigures(
             len(items),
-            macro(score_intents([p.example.intent for p in items], [p.intent for p in items])),
+            macro(score_intents([p.example.intent for p in items], [p.acted for p in items])),
             _by_lang(items), entity_f1(items), sum(len(p.example.entities) for p in items))
         for name, items in sorted(slices.items(), key=lambda kv: (kv[0] != "base", kv[0]))
     }
@@ -286,7 +309,7 @@ def slice_figures(predictions: Sequence[Prediction]) -> Dict[str, SliceFigures]:
 
 def build_report(predictions: Sequence[Prediction]) -> EvalReport:
     gold = [p.example.intent for p in predictions]
-    predicted = [p.intent for p in predictions]
+    predicted = [p.acted for p in predictions]
     per_intent = score_intents(gold, predicted)
     by_lang = _by_lang(predictions)
     accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
@@ -319,10 +342,11 @@ def predict(model_path: Path, examples: Sequence[Example]) -> List[Prediction]:
                 Entity(e["start"], e["end"], e["entity"], str(e.get("value", "")))
                 for e in parsed.get("entities", [])
             )
-            ranked = [r["name"] for r in parsed.get("intent_ranking") or [] if r["name"] != FALLBACK_INTENT]
+            ranking = [r for r in parsed.get("intent_ranking") or [] if r["name"] != FALLBACK_INTENT]
             results.append(Prediction(example, intent.get("name") or FALLBACK_INTENT,
                                       float(intent.get("confidence") or 0.0), entities,
-                                      ranked[0] if ranked else None))
+                                      ranking[0]["name"] if ranking else None,
+                                      tuple(float(r.get("confidence") or 0.0) for r in ranking[:2])))
         return results
 
     return asyncio.run(parse_all())
