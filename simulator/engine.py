@@ -48,6 +48,8 @@ COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "fal
 # Judged over the whole call, not the words just said: the debtor does not hear them.
 SESSION_CATEGORIES = frozenset({"missing_disclosure", "contact_frequency", "calling_hours"})
 HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
+# Hostile acts the grader's rule packs and model also look for; arguing is a tone, not a violation.
+GRADED_HOSTILE_INTENTS = HOSTILE_INTENTS - {"argue"}
 DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "pressure"})
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
                                "offer_plan"})
@@ -170,6 +172,11 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         return _finish(state, persona, scenario, lang, "rambling", escalating=False, values={})
 
     if intent == "out_of_scope" and not heard:
+        return _ask_repeat(state, persona, scenario, lang)
+    if intent in GRADED_HOSTILE_INTENTS and not signal.violations:
+        # The NLU heard a threat, an insult, pressure or a disclosure, the grader found none of it
+        # in the words: most often a benign line misread ("we won't share this with your family").
+        # The debtor asks what was meant instead of taking offence.
         return _ask_repeat(state, persona, scenario, lang)
 
     was_angry = mood(state) == "angry"

@@ -124,3 +124,13 @@ def test_identity_asked_before_the_introduction_counts_as_verified(catalog):
     persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
     turns = _run(persona, scenario, state, [act("verify_identity", "en", scenario), act("introduce_call", "en", scenario)])
     assert turns[-1].state.has("verified")
+
+
+@pytest.mark.parametrize("intent", ["threaten", "insult", "pressure", "disclose_third_party"])
+@pytest.mark.parametrize("scenario_id", ["hostile-m1-fees", "evasive-m1-relocation"])
+def test_a_hostile_act_the_grader_did_not_find_gets_a_question_not_offence(catalog, scenario_id, intent):
+    """"We won't tell your family" misread as a disclosure must not end the call in a complaint."""
+    persona, scenario, state = _setup(catalog, scenario_id)
+    turn = advance(state, persona, scenario, act(intent, "en", scenario, signal=ScoreSignal()), "en")
+    assert turn.situation == "ask_repeat"
+    assert turn.outcome is None and turn.state.anger == state.anger
