@@ -110,8 +110,16 @@ async def play_call(url: str, call: SuiteCall, persona: str) -> PlayedCall:
     states = [r.state for r in replies if r.state]
     anger_start = float(states[0]["anger"]) if states else 0.0
     anger_end = float(states[-1]["anger"]) if states else 0.0
-    transcript = "\n".join(f"  #{r.turn} [{r.intent}] {r.state} -> {r.text}" for r in replies)
+    said = ("",) + call.lines
+    transcript = "\n".join(
+        f"  #{r.turn} {said[i] if i < len(said) else ''}\n     [{r.intent}] {_findings(r)} {r.state} -> {r.text}"
+        for i, r in enumerate(replies))
     return PlayedCall(call, persona, replies[-1].outcome, anger_start, anger_end, len(replies) - 1, transcript)
+
+
+def _findings(reply) -> str:
+    violations = (reply.findings or {}).get("violations") or []
+    return "{" + ", ".join(f"{v.get('category')}/{v.get('source')}" for v in violations) + "}" if violations else ""
 
 
 def play_suite(url: str, calls: Sequence[SuiteCall]) -> List[PlayedCall]:

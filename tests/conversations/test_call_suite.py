@@ -19,10 +19,11 @@ REPORT = REPO_ROOT / "results" / "call_suite.md"
 
 
 @pytest.fixture(scope="module")
-def played(simulator):
+def played(live_simulator):
     if not CALLS:
         pytest.fail(f"no calls in {SUITE_DIR}")
-    return play_suite(simulator.rasa_url, CALLS)
+    live_simulator.ensure_running()
+    return play_suite(live_simulator.rasa_url, CALLS)
 
 
 def test_the_suite_is_complete():
