@@ -159,10 +159,11 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     if is_noise(act.text) and not signal.violations:
         return _ask_repeat(state, persona, scenario, lang)
 
-    # One finding in a call that is going well is let pass (docs/personas.md, "One finding"): it
-    # still moves the debtor and the grade, but the debtor answers what the trainee asked.
-    let_pass = (bool(signal.violations) and not signal.critical and state.findings_heard == 0
-                and _going_well(state, start))
+    # In a call that is going well, the first rule finding and every model-only finding are let
+    # pass (docs/personas.md, "One finding"): they still move the debtor and the grade, but the
+    # debtor answers what the trainee asked.
+    let_pass = (bool(signal.violations) and not signal.critical and _going_well(state, start)
+                and (signal.model_only or state.findings_heard == 0))
     state = _apply_signal(state, persona, signal)
     heard = bool(signal.violations) and not let_pass
     violation_situation = _violation_situation(persona, signal) if heard else None

@@ -1,10 +1,10 @@
 """How much one grader finding moves the debtor, and the evasive debtor pinned to amount and date.
 
 The rules (docs/personas.md, "One finding"): a finding of the statistical model alone moves the
-debtor half as much as a rule's and never brings a complaint by itself; the first non-critical
-finding in a call that is going well is let pass (the state moves, the grade keeps it, the debtor
-answers the act); a second finding, a critical one, or one in a call going badly gets the full
-reaction.
+debtor half as much as a rule's and never brings a complaint by itself; in a call that is going
+well the first non-critical rule finding and any non-critical model finding are let pass (the
+state moves, the grade keeps it, the debtor answers the act); a second rule finding, a critical
+one, or one in a call going badly gets the full reaction.
 """
 from __future__ import annotations
 
@@ -134,3 +134,15 @@ def test_a_hostile_act_the_grader_did_not_find_gets_a_question_not_offence(catal
     turn = advance(state, persona, scenario, act(intent, "en", scenario, signal=ScoreSignal()), "en")
     assert turn.situation == "ask_repeat"
     assert turn.outcome is None and turn.state.anger == state.anger
+
+
+def test_model_findings_in_a_call_going_well_are_let_pass_but_a_second_rule_finding_is_not(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    turns = _run(persona, scenario, state, _warm_up(persona, scenario, "en"))
+    line = act("ask_capacity", "en", scenario)
+    after = turns[-1]
+    for _ in range(2):
+        after = advance(after.state, persona, scenario, _flagged(line, HARASSMENT_MODEL), "en")
+        assert after.situation != "pressure"
+    first_rule = advance(after.state, persona, scenario, _flagged(line, HARASSMENT_RULE), "en")
+    assert first_rule.situation == "pressure"  # findings were heard before: no more benefit of the doubt
