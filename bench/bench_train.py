@@ -53,6 +53,7 @@ def train(name: str, out_dir: Path, cache: Path) -> Dict[str, object]:
     command = [sys.executable, "-m", "rasa", "train", "--config", str(config_path(name)),
                "--domain", "domain.yml", "--data", *[str(p) for p in TRAINING_DATA],
                "--out", str(out_dir), "--fixed-model-name", name]
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     stamps: List[tuple] = []
     log_lines: deque = deque(maxlen=200)
@@ -90,7 +91,9 @@ def train(name: str, out_dir: Path, cache: Path) -> Dict[str, object]:
                 key += "+"
             components[key] = round(moment - opened.pop(component), 1)
     model = next(out_dir.glob(f"{name}*.tar.gz"))
-    return {"wall_s": round(wall, 1), "startup_s": round(first_start, 1), "epochs": epochs, "epochs_s": epochs_s,
+    # Other work on the machine stretches every figure: the load average says how much there was.
+    return {"load_avg": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+            "wall_s": round(wall, 1), "startup_s": round(first_start, 1), "epochs": epochs, "epochs_s": epochs_s,
             "after_training_s": round(wall - last_finish, 1), "components_s": components, "model": str(model)}
 
 
@@ -155,6 +158,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             timing = train(name, out_dir, Path(tmp) / "cache")
             figures = evaluate_in_subprocess(Path(str(timing["model"])))
         print(report_line(name, timing, figures), flush=True)
+        print(f"  load average before/after: {timing['load_avg']} on {os.cpu_count()} cores")
         print(f"  time: start-up {timing['startup_s']} s, DIET's {timing['epochs']} epochs {timing['epochs_s']} s, "
               + ", ".join(f"{c} {s} s" for c, s in timing["components_s"].items())
               + f", packaging {timing['after_training_s']} s")
