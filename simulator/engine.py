@@ -54,6 +54,11 @@ DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
                                "offer_plan"})
 DEMAND_STREAK_PENALTY_FROM = 3
+NEGOTIATION_INTENTS = ("offer_plan", "propose_payment", "ask_commitment", "confirm_agreement", "close_call")
+# Acts whose amount and date are remembered as the terms on the table.
+TERMS_INTENTS = frozenset({"offer_plan", "propose_payment", "ask_commitment", "confirm_agreement"})
+# How much of the trust earned since the call began counts toward readiness to commit.
+RAPPORT_WEIGHT = 0.5
 # How much a violation found only by the statistical model moves the debtor, against 1.0 for one a
 # rule pack matched: the model's findings are right less often (docs/scoring.md), and the debtor
 # should not be wrecked by the grader's guess.
@@ -202,7 +207,7 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     if ended:
         return _end(state, persona, scenario, lang, ended, {})
 
-    situation, state, values = _situation_for(state, persona, scenario, act, intent, lang, was_angry)
+    situation, state, values = _situation_for(state, persona, scenario, act, intent, lang, was_angry, start)
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
 
@@ -344,10 +349,10 @@ def _gates_open(state: DebtorState, persona: Persona) -> bool:
 
 
 def _situation_for(state: DebtorState, persona: Persona, scenario: Scenario, act: TraineeAct,
-                   intent: str, lang: str, was_angry: bool):
+                   intent: str, lang: str, was_angry: bool, start: DebtorState):
     """Picks what the debtor responds to and settles any agreement; returns the new state too."""
-    if intent in ("offer_plan", "propose_payment", "ask_commitment", "confirm_agreement", "close_call"):
-        return _negotiate(state, persona, scenario, act, intent, lang)
+    if intent in NEGOTIATION_INTENTS:
+        return _negotiate(state, persona, scenario, act, intent, lang, start)
     if intent == "greet":
         return ("identified" if state.has("identified") else "who_is_it"), state, {}
     if intent == "verify_identity":
@@ -360,9 +365,14 @@ def _situation_for(state: DebtorState, persona: Persona, scenario: Scenario, act
 
 
 def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: TraineeAct,
-               intent: str, lang: str):
+               intent: str, lang: str, start: DebtorState):
     amount, date = _terms(act, lang)
+    # Terms put in one line and completed in the next ("520 yuan…", "…by the 15th?") add up.
+    if intent in TERMS_INTENTS and (amount or date):
+        amount, date = amount or state.offered.get("amount"), date or state.offered.get("date")
+        state = replace(state, offered={key: value for key, value in (("amount", amount), ("date", date)) if value})
     concrete = bool(amount and date)
+    readiness = _readiness(state, start)
     new_terms = intent in ("offer_plan", "propose_payment") and (concrete or intent == "offer_plan")
 
     if state.pending and not new_terms:
@@ -378,7 +388,7 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
     gates = _gates_open(state, persona)
 
     if intent == "offer_plan":
-        if gates and state.willingness >= persona.thresholds.plan:
+        if gates and readiness >= persona.thresholds.plan:
             pending = _commitment("payment_plan", amount, date, scenario, lang)
             return _tentative(state, pending, "tentative_plan")
         return "considering", state, {}
@@ -392,13 +402,21 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
     if concrete and value is not None and value > scenario.debtor.can_pay_now * 1.01:
         state = _move(state, persona.signal_effects["full_amount"])
         return "full_amount_refused", state, {}
-    ready = concrete and gates and state.willingness >= persona.thresholds.promise
+    ready = concrete and gates and readiness >= persona.thresholds.promise
     if ready:
         pending = _commitment("promise_to_pay", amount, date, scenario, lang)
         return _tentative(state, pending, "tentative_promise")
     if persona.false_promises:
         return "vague_promise", state.with_flags("vague_promised"), {}
     return "stall", state, {}
+
+
+def _readiness(state: DebtorState, start: DebtorState) -> float:
+    """Willingness, plus half the trust a caller who listened has earned since the call began:
+    rapport makes a debtor readier to commit than the sum of the acts alone."""
+    if not (state.has("reason_heard") or state.has("empathised")):
+        return state.willingness
+    return state.willingness + RAPPORT_WEIGHT * max(0.0, state.trust - start.trust)
 
 
 def _tentative(state: DebtorState, pending: Dict[str, Any], situation: str):

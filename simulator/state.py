@@ -2,7 +2,7 @@
 action server keeps it in one Rasa slot and every turn rebuilds it from there."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 STAGES = ("opening", "verification", "negotiation", "commitment", "closed")
@@ -41,6 +41,7 @@ class DebtorState:
     repeat_asks: int = 0
     seed: str = ""
     findings_heard: int = 0  # turns with a violation the debtor heard, let pass or not
+    offered: Dict[str, str] = field(default_factory=dict)  # the last amount and date put to the debtor
 
     def __post_init__(self):
         for name in ("anger", "trust", "willingness"):
@@ -75,7 +76,7 @@ class DebtorState:
             "commitment": dict(self.commitment) if self.commitment else None,
             "pending": dict(self.pending) if self.pending else None,
             "demand_streak": self.demand_streak, "repeat_asks": self.repeat_asks, "seed": self.seed,
-            "findings_heard": self.findings_heard,
+            "findings_heard": self.findings_heard, "offered": dict(self.offered),
         }
 
     @classmethod
@@ -91,6 +92,7 @@ class DebtorState:
             demand_streak=int(data.get("demand_streak", 0)),
             repeat_asks=int(data.get("repeat_asks", 0)), seed=str(data.get("seed", "")),
             findings_heard=int(data.get("findings_heard", 0)),
+            offered={str(k): str(v) for k, v in (data.get("offered") or {}).items()},
         )
 
 

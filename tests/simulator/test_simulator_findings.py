@@ -146,3 +146,25 @@ def test_model_findings_in_a_call_going_well_are_let_pass_but_a_second_rule_find
         assert after.situation != "pressure"
     first_rule = advance(after.state, persona, scenario, _flagged(line, HARASSMENT_RULE), "en")
     assert first_rule.situation == "pressure"  # findings were heard before: no more benefit of the doubt
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_amount_in_one_line_and_a_date_in_the_next_are_one_proposal(catalog, lang):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff", lang)
+    amount = str(int(scenario.debtor.can_pay_now))
+    date = {"zh": "本周五", "en": "Friday"}[lang]
+    turns = _run(persona, scenario, state, _warm_up(persona, scenario, lang) + [
+        TraineeAct("propose_payment", 0.9, f"{amount}?", lang, amount=amount),
+        TraineeAct("ask_commitment", 0.9, f"{date}?", lang, date=date),
+        act("confirm_agreement", lang, scenario)])
+    assert turns[-1].outcome == "promise_to_pay", [(t.situation, t.state.public()) for t in turns]
+
+
+def test_rapport_counts_only_for_a_caller_who_listened(catalog):
+    from simulator.engine import _readiness
+
+    persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
+    start = initial_state(persona, scenario, "seed-1")
+    trusting = state.moved(trust=0.3)
+    assert _readiness(trusting, start) == trusting.willingness
+    assert _readiness(trusting.with_flags("reason_heard"), start) == pytest.approx(trusting.willingness + 0.15, abs=0.011)
