@@ -48,7 +48,7 @@ COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "fal
 # Judged over the whole call, not the words just said: the debtor does not hear them.
 SESSION_CATEGORIES = frozenset({"missing_disclosure", "contact_frequency", "calling_hours"})
 HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
-# Hostile acts the grader's rule packs and model also look for; arguing is a tone, not a violation.
+# Hostile acts the grader's rule packs and model look for; arguing is a tone the grader also hears.
 GRADED_HOSTILE_INTENTS = HOSTILE_INTENTS - {"argue"}
 DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "pressure"})
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
@@ -179,10 +179,11 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
 
     if intent == "out_of_scope" and not heard:
         return _ask_repeat(state, persona, scenario, lang)
-    if intent in GRADED_HOSTILE_INTENTS and not signal.violations:
-        # The NLU heard a threat, an insult, pressure or a disclosure, the grader found none of it
-        # in the words: most often a benign line misread ("we won't share this with your family").
-        # The debtor asks what was meant instead of taking offence.
+    if intent in HOSTILE_INTENTS and not _corroborated(intent, signal):
+        # The NLU heard a threat, an insult, pressure, a disclosure or arguing, and the grader
+        # found none of it in the words (no violation; for arguing, no cold tone either): most
+        # often a negated or polite line misread ("we won't share this with your family", "I'm
+        # not here to argue"). The debtor asks what was meant instead of taking offence.
         return _ask_repeat(state, persona, scenario, lang)
 
     was_angry = mood(state) == "angry"
@@ -217,6 +218,11 @@ def _heard_signal(signal: ScoreSignal) -> ScoreSignal:
     kept = [(category, source) for category, source in zip(signal.violations, sources)
             if category not in SESSION_CATEGORIES]
     return replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
+
+
+def _corroborated(intent: str, signal: ScoreSignal) -> bool:
+    """The grader heard the hostility too: a violation, or for arguing at least a cold tone."""
+    return bool(signal.violations) or (intent == "argue" and signal.polarity < 0)
 
 
 def _going_well(state: DebtorState, start: DebtorState) -> bool:

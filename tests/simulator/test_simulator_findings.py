@@ -126,7 +126,7 @@ def test_identity_asked_before_the_introduction_counts_as_verified(catalog):
     assert turns[-1].state.has("verified")
 
 
-@pytest.mark.parametrize("intent", ["threaten", "insult", "pressure", "disclose_third_party"])
+@pytest.mark.parametrize("intent", ["threaten", "insult", "pressure", "disclose_third_party", "argue"])
 @pytest.mark.parametrize("scenario_id", ["hostile-m1-fees", "evasive-m1-relocation"])
 def test_a_hostile_act_the_grader_did_not_find_gets_a_question_not_offence(catalog, scenario_id, intent):
     """"We won't tell your family" misread as a disclosure must not end the call in a complaint."""
@@ -168,3 +168,10 @@ def test_rapport_counts_only_for_a_caller_who_listened(catalog):
     trusting = state.moved(trust=0.3)
     assert _readiness(trusting, start) == trusting.willingness
     assert _readiness(trusting.with_flags("reason_heard"), start) == pytest.approx(trusting.willingness + 0.15, abs=0.011)
+
+
+def test_arguing_in_a_cold_tone_still_provokes_the_hostile_debtor(catalog):
+    persona, scenario, state = _setup(catalog, "hostile-m1-fees")
+    turn = advance(state, persona, scenario, act("argue", "en", scenario, signal=ScoreSignal(polarity=-1)), "en")
+    assert turn.situation == "argued" or turn.outcome == "complaint"
+    assert turn.state.anger > state.anger
