@@ -10,8 +10,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-# The normaliser's code is a training input too: the model is trained on normalised text.
-TRAINING_INPUTS := config.yml domain.yml data/rules.yml rasa_plugins/normalizer.py foundation/normalize.py \
+# The NLU plugins' code is a training input too: the model is trained on what they produce.
+TRAINING_INPUTS := config.yml domain.yml data/rules.yml rasa_plugins/normalizer.py rasa_plugins/terms_extractor.py foundation/normalize.py \
   $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
