@@ -6,7 +6,9 @@ persona YAML holds every number; this module holds only the order in which they 
 
 1. a call that has ended only answers with the dead line;
 2. an empty or unreadable message gets "say that again?";
-3. the scorer's signal (violations, tone) moves the debtor whatever the intent was;
+3. the scorer's signal (violations, tone) moves the debtor whatever the intent was, a finding of
+   the model alone half as much as a rule's, and while the call goes well a finding is let pass
+   (docs/personas.md, "One finding"); a hostile act the grader did not hear is asked about;
 4. an overlong message gets "slow down";
 5. the intent moves the debtor (persona-specific, and differently while angry), sets flags and
    advances the stage;
@@ -48,8 +50,6 @@ COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "fal
 # Judged over the whole call, not the words just said: the debtor does not hear them.
 SESSION_CATEGORIES = frozenset({"missing_disclosure", "contact_frequency", "calling_hours"})
 HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
-# Hostile acts the grader's rule packs and model look for; arguing is a tone the grader also hears.
-GRADED_HOSTILE_INTENTS = HOSTILE_INTENTS - {"argue"}
 DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "pressure"})
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
                                "offer_plan"})
