@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
 setup: $(VENV)/.installed ## create .venv with Python 3.10 and the pinned dependencies
 
 $(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS)
-	@echo "==> Training the Rasa model (config.yml, domain.yml, data/ or the NLU normaliser changed); about 2 minutes on 2 cores, up to 4 when the CPU is shared"
+	@echo "==> Training the Rasa model (config.yml, domain.yml, data/ or the NLU normaliser changed); about 1½ minutes on 2 cores, up to 3 when the CPU is shared"
 	@$(DOJO) train
 	@touch $@
 
