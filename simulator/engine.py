@@ -179,11 +179,11 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
 
     if intent == "out_of_scope" and not heard:
         return _ask_repeat(state, persona, scenario, lang)
-    if intent in HOSTILE_INTENTS and not _corroborated(intent, signal):
+    if intent in HOSTILE_INTENTS and not _corroborated(intent, signal, heard):
         # The NLU heard a threat, an insult, pressure, a disclosure or arguing, and the grader
-        # found none of it in the words (no violation; for arguing, no cold tone either): most
-        # often a negated or polite line misread ("we won't share this with your family", "I'm
-        # not here to argue"). The debtor asks what was meant instead of taking offence.
+        # found none of it in the words (no violation heard; for arguing, no cold tone either):
+        # most often a negated or polite line misread ("we won't share this with your family",
+        # "I'm not here to argue"). The debtor asks what was meant instead of taking offence.
         return _ask_repeat(state, persona, scenario, lang)
 
     was_angry = mood(state) == "angry"
@@ -220,9 +220,10 @@ def _heard_signal(signal: ScoreSignal) -> ScoreSignal:
     return replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
 
 
-def _corroborated(intent: str, signal: ScoreSignal) -> bool:
-    """The grader heard the hostility too: a violation, or for arguing at least a cold tone."""
-    return bool(signal.violations) or (intent == "argue" and signal.polarity < 0)
+def _corroborated(intent: str, signal: ScoreSignal, heard: bool) -> bool:
+    """The grader heard the hostility too: a violation the debtor did not let pass, or for arguing
+    at least a cold tone. A finding let pass in a call going well corroborates nothing."""
+    return heard or (intent == "argue" and signal.polarity < 0)
 
 
 def _going_well(state: DebtorState, start: DebtorState) -> bool:

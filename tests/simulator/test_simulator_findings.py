@@ -175,3 +175,12 @@ def test_arguing_in_a_cold_tone_still_provokes_the_hostile_debtor(catalog):
     turn = advance(state, persona, scenario, act("argue", "en", scenario, signal=ScoreSignal(polarity=-1)), "en")
     assert turn.situation == "argued" or turn.outcome == "complaint"
     assert turn.state.anger > state.anger
+
+
+def test_a_let_pass_model_finding_does_not_make_a_misread_threat_real(catalog):
+    persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
+    turns = _run(persona, scenario, state, _warm_up(persona, scenario, "en"))
+    abuse = ScoreSignal(violations=("abusive_language",), sources=("model",))
+    turn = advance(turns[-1].state, persona, scenario, act("threaten", "en", scenario, signal=abuse), "en")
+    assert turn.situation == "ask_repeat" and turn.outcome is None
+    assert turn.state.anger < persona.thresholds.hang_up
