@@ -35,6 +35,7 @@ def signal_from_score(score: Optional[ReplyScore]) -> ScoreSignal:
         return ScoreSignal()
     return ScoreSignal(
         violations=tuple(v.category for v in score.violations),
+        sources=tuple(v.source for v in score.violations),
         critical=any(v.severity == "critical" for v in score.violations),
         polarity=int(score.deescalation.polarity),
         nvc_score=int(score.nvc.score),

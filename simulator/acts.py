@@ -23,13 +23,25 @@ class ScoreSignal:
 
     violations: Tuple[str, ...] = ()
     critical: bool = False
+    # Who found each violation, in the same order: "rule" (a rule pack's pattern matched) or
+    # "model" (the statistical classifier alone). Missing sources count as "rule".
+    sources: Tuple[str, ...] = ()
     polarity: int = 0
     nvc_score: int = 0
     deescalation_score: int = 50
 
     def __post_init__(self):
         object.__setattr__(self, "violations", tuple(self.violations))
+        object.__setattr__(self, "sources", tuple(self.sources))
         object.__setattr__(self, "polarity", max(-1, min(1, int(self.polarity))))
+
+    @property
+    def model_only(self) -> bool:
+        """Every violation this turn was found by the statistical model alone, none by a rule."""
+        if not self.violations:
+            return False
+        sources = self.sources + ("rule",) * (len(self.violations) - len(self.sources))
+        return all(source == "model" for source in sources)
 
 
 @dataclass(frozen=True)

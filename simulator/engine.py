@@ -6,7 +6,9 @@ persona YAML holds every number; this module holds only the order in which they 
 
 1. a call that has ended only answers with the dead line;
 2. an empty or unreadable message gets "say that again?";
-3. the scorer's signal (violations, tone) moves the debtor whatever the intent was;
+3. the scorer's signal (violations, tone) moves the debtor whatever the intent was, a finding of
+   the model alone half as much as a rule's, and while the call goes well a finding is let pass
+   (docs/personas.md, "One finding"); a hostile act the grader did not hear is asked about;
 4. an overlong message gets "slow down";
 5. the intent moves the debtor (persona-specific, and differently while angry), sets flags and
    advances the stage;
@@ -52,6 +54,15 @@ DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
                                "offer_plan"})
 DEMAND_STREAK_PENALTY_FROM = 3
+NEGOTIATION_INTENTS = ("offer_plan", "propose_payment", "ask_commitment", "confirm_agreement", "close_call")
+# Acts whose amount and date are remembered as the terms on the table.
+TERMS_INTENTS = frozenset({"offer_plan", "propose_payment", "ask_commitment", "confirm_agreement"})
+# How much of the trust earned since the call began counts toward readiness to commit.
+RAPPORT_WEIGHT = 0.5
+# How much a violation found only by the statistical model moves the debtor, against 1.0 for one a
+# rule pack matched: the model's findings are right less often (docs/scoring.md), and the debtor
+# should not be wrecked by the grader's guess.
+MODEL_FINDING_WEIGHT = 0.5
 INTENT_SITUATIONS = {
     "introduce_call": "identified",
     "state_debt": "debt_stated",
@@ -145,42 +156,91 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     lang = _lang(lang)
     if state.outcome is not None or state.stage == "closed":
         return _speak(replace(state, turn=state.turn + 1), persona, scenario, lang, "line_dead", {})
+    start = initial_state(persona, scenario, state.seed)
     state = replace(state, turn=state.turn + 1)
-    signal = replace(act.signal, violations=tuple(category for category in act.signal.violations
-                                                  if category not in SESSION_CATEGORIES))
+    signal = _heard_signal(act.signal)
     intent = act.label
 
     if is_noise(act.text) and not signal.violations:
         return _ask_repeat(state, persona, scenario, lang)
 
+    # In a call that is going well, the first rule finding and every model-only finding are let
+    # pass (docs/personas.md, "One finding"): they still move the debtor and the grade, but the
+    # debtor answers what the trainee asked.
+    let_pass = (bool(signal.violations) and not signal.critical and _going_well(state, start)
+                and (signal.model_only or state.findings_heard == 0))
     state = _apply_signal(state, persona, signal)
-    violation_situation = _violation_situation(persona, signal)
+    heard = bool(signal.violations) and not let_pass
+    violation_situation = _violation_situation(persona, signal) if heard else None
 
-    if is_rambling(act.text) and not signal.violations:
+    if is_rambling(act.text) and not heard:
         state = _move(state, persona.signal_effects["rambling"])
         return _finish(state, persona, scenario, lang, "rambling", escalating=False, values={})
 
-    if intent == "out_of_scope" and not signal.violations:
+    if intent == "out_of_scope" and not heard:
+        return _ask_repeat(state, persona, scenario, lang)
+    if intent in HOSTILE_INTENTS and not _corroborated(intent, signal, heard):
+        # The NLU heard a threat, an insult, pressure, a disclosure or arguing, and the grader
+        # found none of it in the words (no violation heard; for arguing, no cold tone either):
+        # most often a negated or polite line misread ("we won't share this with your family",
+        # "I'm not here to argue"). The debtor asks what was meant instead of taking offence.
         return _ask_repeat(state, persona, scenario, lang)
 
     was_angry = mood(state) == "angry"
-    if not signal.violations or intent in HOSTILE_INTENTS:
+    pinned = _pinned_down(state, start, act, intent, lang) and not signal.violations
+    if not heard or intent in HOSTILE_INTENTS:
         state = _move(state, persona.effect_of(intent, was_angry))
-    state = _track_demands(state, persona, intent)
+    if pinned:
+        state = _move(state, persona.signal_effects["pinned_down"])
+    else:
+        state = _track_demands(state, persona, intent)
     state = _advance_stage(state, intent)
-    if not signal.violations:
+    if not heard:
         state = _set_flags(state, intent)
 
-    escalating = (intent in persona.complaint_triggers or signal.critical
-                  or any(category in COMPLAINT_CATEGORIES for category in signal.violations))
+    # A regulator complaint is for what was clearly said: a rule's finding, not the model's alone.
+    escalating = (intent in persona.complaint_triggers
+                  or (heard and not signal.model_only
+                      and (signal.critical or any(c in COMPLAINT_CATEGORIES for c in signal.violations))))
     if violation_situation:
         return _finish(state, persona, scenario, lang, violation_situation, escalating, {})
     ended = _escalation_outcome(state, persona, escalating)
     if ended:
         return _end(state, persona, scenario, lang, ended, {})
 
-    situation, state, values = _situation_for(state, persona, scenario, act, intent, lang, was_angry)
+    situation, state, values = _situation_for(state, persona, scenario, act, intent, lang, was_angry, start)
     return _finish(state, persona, scenario, lang, situation, escalating, values)
+
+
+def _heard_signal(signal: ScoreSignal) -> ScoreSignal:
+    """The findings the debtor hears: session-level ones are about the call, not the words."""
+    sources = signal.sources + ("rule",) * (len(signal.violations) - len(signal.sources))
+    kept = [(category, source) for category, source in zip(signal.violations, sources)
+            if category not in SESSION_CATEGORIES]
+    return replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
+
+
+def _corroborated(intent: str, signal: ScoreSignal, heard: bool) -> bool:
+    """The grader heard the hostility too: a violation the debtor did not let pass, or for arguing
+    at least a cold tone. A finding let pass in a call going well corroborates nothing."""
+    return heard or (intent == "argue" and signal.polarity < 0)
+
+
+def _going_well(state: DebtorState, start: DebtorState) -> bool:
+    """Not angry, and trusting the caller more than when the phone rang."""
+    return mood(state) != "angry" and state.trust > start.trust
+
+
+def _pinned_down(state: DebtorState, start: DebtorState, act: TraineeAct, intent: str, lang: str) -> bool:
+    """Exact terms put again after a vague promise, by a caller who has listened (asked the reason
+    or acknowledged the feelings) and whom the debtor trusts more than at the start: the evasive
+    debtor's "next week, probably" met the way the seeds advise. Demands alone never pin him."""
+    if intent not in ("propose_payment", "ask_commitment", "confirm_agreement"):
+        return False
+    amount, date = _terms(act, lang)
+    listened = state.has("reason_heard") or state.has("empathised")
+    return (bool(amount and date) and listened and state.has("vague_promised")
+            and state.trust > start.trust)
 
 
 def _lang(lang: str) -> str:
@@ -191,14 +251,22 @@ def _move(state: DebtorState, effect: Levels) -> DebtorState:
     return state.moved(effect.anger, effect.trust, effect.willingness)
 
 
+def _scaled(effect: Levels, weight: float) -> Levels:
+    return Levels(effect.anger * weight, effect.trust * weight, effect.willingness * weight)
+
+
 def _apply_signal(state: DebtorState, persona: Persona, signal: ScoreSignal) -> DebtorState:
     effects = persona.signal_effects
     if signal.violations:
-        state = _move(state, effects["violation"])
+        # One turn's findings move the debtor once, however many there are; a finding of the
+        # statistical model alone moves it half as much as a rule's.
+        weight = MODEL_FINDING_WEIGHT if signal.model_only else 1.0
+        state = _move(state, _scaled(effects["violation"], weight))
         if signal.critical:
-            state = _move(state, effects["critical"])
+            state = _move(state, _scaled(effects["critical"], weight))
         if persona.calls_bluffs and "false_legal_threat" in signal.violations:
-            state = _move(state, effects["bluff"])
+            state = _move(state, _scaled(effects["bluff"], weight))
+        state = replace(state, findings_heard=state.findings_heard + 1)
     elif signal.polarity > 0:
         state = _move(state, effects["positive_tone"])
     elif signal.polarity < 0:
@@ -243,8 +311,12 @@ def _advance_stage(state: DebtorState, intent: str) -> DebtorState:
 
 
 def _set_flags(state: DebtorState, intent: str) -> DebtorState:
-    if intent == "verify_identity" and state.has("identified"):
-        return state.with_flags("verified")
+    if intent == "verify_identity":
+        # Asking "am I speaking with Mr Li?" before saying who calls is common and fine: the
+        # check counts once the caller has introduced themselves.
+        return state.with_flags("verified" if state.has("identified") else "identity_asked")
+    if intent == "introduce_call" and state.has("identity_asked"):
+        return state.with_flags("identified", "verified")
     flag = FLAG_OF_INTENT.get(intent)
     return state.with_flags(flag) if flag else state
 
@@ -284,10 +356,10 @@ def _gates_open(state: DebtorState, persona: Persona) -> bool:
 
 
 def _situation_for(state: DebtorState, persona: Persona, scenario: Scenario, act: TraineeAct,
-                   intent: str, lang: str, was_angry: bool):
+                   intent: str, lang: str, was_angry: bool, start: DebtorState):
     """Picks what the debtor responds to and settles any agreement; returns the new state too."""
-    if intent in ("offer_plan", "propose_payment", "ask_commitment", "confirm_agreement", "close_call"):
-        return _negotiate(state, persona, scenario, act, intent, lang)
+    if intent in NEGOTIATION_INTENTS:
+        return _negotiate(state, persona, scenario, act, intent, lang, start)
     if intent == "greet":
         return ("identified" if state.has("identified") else "who_is_it"), state, {}
     if intent == "verify_identity":
@@ -300,9 +372,14 @@ def _situation_for(state: DebtorState, persona: Persona, scenario: Scenario, act
 
 
 def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: TraineeAct,
-               intent: str, lang: str):
+               intent: str, lang: str, start: DebtorState):
     amount, date = _terms(act, lang)
+    # Terms put in one line and completed in the next ("520 yuan…", "…by the 15th?") add up.
+    if intent in TERMS_INTENTS and (amount or date):
+        amount, date = amount or state.offered.get("amount"), date or state.offered.get("date")
+        state = replace(state, offered={key: value for key, value in (("amount", amount), ("date", date)) if value})
     concrete = bool(amount and date)
+    readiness = _readiness(state, start)
     new_terms = intent in ("offer_plan", "propose_payment") and (concrete or intent == "offer_plan")
 
     if state.pending and not new_terms:
@@ -310,7 +387,7 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
             return _agreed(state, state.pending)
     if intent == "close_call":
         return "refusal", replace(state, outcome="refused", stage="closed"), {}
-    if intent == "confirm_agreement":
+    if intent == "confirm_agreement" and not concrete:
         return "stall", state, {}
 
     if concrete and not state.has("terms_heard"):
@@ -318,7 +395,7 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
     gates = _gates_open(state, persona)
 
     if intent == "offer_plan":
-        if gates and state.willingness >= persona.thresholds.plan:
+        if gates and readiness >= persona.thresholds.plan:
             pending = _commitment("payment_plan", amount, date, scenario, lang)
             return _tentative(state, pending, "tentative_plan")
         return "considering", state, {}
@@ -332,13 +409,21 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
     if concrete and value is not None and value > scenario.debtor.can_pay_now * 1.01:
         state = _move(state, persona.signal_effects["full_amount"])
         return "full_amount_refused", state, {}
-    ready = concrete and gates and state.willingness >= persona.thresholds.promise
+    ready = concrete and gates and readiness >= persona.thresholds.promise
     if ready:
         pending = _commitment("promise_to_pay", amount, date, scenario, lang)
         return _tentative(state, pending, "tentative_promise")
     if persona.false_promises:
-        return "vague_promise", state, {}
+        return "vague_promise", state.with_flags("vague_promised"), {}
     return "stall", state, {}
+
+
+def _readiness(state: DebtorState, start: DebtorState) -> float:
+    """Willingness, plus half the trust a caller who listened has earned since the call began:
+    rapport makes a debtor readier to commit than the sum of the acts alone."""
+    if not (state.has("reason_heard") or state.has("empathised")):
+        return state.willingness
+    return state.willingness + RAPPORT_WEIGHT * max(0.0, state.trust - start.trust)
 
 
 def _tentative(state: DebtorState, pending: Dict[str, Any], situation: str):

@@ -29,6 +29,7 @@ SIGNAL_EFFECTS = (
     "rambling",        # the caller talked far too long
     "concrete_terms",  # the first time an exact amount and date are put on the table
     "full_amount",     # asked for more than the debtor can pay now
+    "pinned_down",     # exact terms put again after the debtor's vague promise, trust risen, nothing wrong
 )
 
 

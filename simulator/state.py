@@ -2,13 +2,13 @@
 action server keeps it in one Rasa slot and every turn rebuilds it from there."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from foundation.vocab import OUTCOMES, STAGES
 MOODS = ("calm", "wary", "angry")
 FLAGS = ("identified", "verified", "reason_heard", "offered_plan", "consequences_explained",
-         "empathised", "terms_heard")
+         "empathised", "terms_heard", "identity_asked", "vague_promised")
 
 # Mood boundaries shared by all personas: the persona decides how fast anger moves, the mood
 # only names where it currently is, so lines stay comparable across personas.
@@ -39,6 +39,8 @@ class DebtorState:
     demand_streak: int = 0
     repeat_asks: int = 0
     seed: str = ""
+    findings_heard: int = 0  # turns with a violation the debtor heard, let pass or not
+    offered: Dict[str, str] = field(default_factory=dict)  # the last amount and date put to the debtor
 
     def __post_init__(self):
         for name in ("anger", "trust", "willingness"):
@@ -73,6 +75,7 @@ class DebtorState:
             "commitment": dict(self.commitment) if self.commitment else None,
             "pending": dict(self.pending) if self.pending else None,
             "demand_streak": self.demand_streak, "repeat_asks": self.repeat_asks, "seed": self.seed,
+            "findings_heard": self.findings_heard, "offered": dict(self.offered),
         }
 
     @classmethod
@@ -87,6 +90,8 @@ class DebtorState:
             pending=dict(data["pending"]) if data.get("pending") else None,
             demand_streak=int(data.get("demand_streak", 0)),
             repeat_asks=int(data.get("repeat_asks", 0)), seed=str(data.get("seed", "")),
+            findings_heard=int(data.get("findings_heard", 0)),
+            offered={str(k): str(v) for k, v in (data.get("offered") or {}).items()},
         )
 
 

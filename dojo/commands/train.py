@@ -25,7 +25,7 @@ def train_command(force: bool = typer.Option(False, "--force", help="retrain eve
     ]
     if force:
         command.append("--force")
-    typer.echo("Training the Rasa model (NLU + dialogue); about 10 minutes on 2 cores (up to 20 when the CPU is shared), progress below…")
+    typer.echo("Training the Rasa model (NLU + dialogue); about 1½ minutes on 2 cores (up to 3 when the CPU is shared), progress below…")
     env = dict(os.environ, **QUIET_ENV)
     result = subprocess.run(command, cwd=REPO_ROOT, env=env)
     if result.returncode != 0:

@@ -28,8 +28,11 @@ CJK = nlu_eval.CJK
 
 TRAIN = nlu_eval.load_examples(nlu_eval.TRAIN_DIR)
 HELDOUT = nlu_eval.load_examples(nlu_eval.HELDOUT_DIR)
+# The authors' passes (data/nlu_heldout/authors) are frozen as written: the leak check covers them,
+# but the house rules for our own writing (balance, token-aligned marks, no repeats) do not.
+OWN_HELDOUT = [e for e in HELDOUT if e.slice == "base"]
 TRAIN_COUNTS = Counter((e.intent, e.lang) for e in TRAIN)
-HELDOUT_COUNTS = Counter((e.intent, e.lang) for e in HELDOUT)
+HELDOUT_COUNTS = Counter((e.intent, e.lang) for e in OWN_HELDOUT)
 
 
 def test_training_data_covers_every_trainee_intent():
@@ -67,7 +70,7 @@ def test_no_heldout_example_appears_in_training():
     assert not leaks, "\n".join(leaks)
 
 
-@pytest.mark.parametrize("split", [TRAIN, HELDOUT], ids=["train", "heldout"])
+@pytest.mark.parametrize("split", [TRAIN, OWN_HELDOUT], ids=["train", "heldout"])
 def test_no_example_is_repeated_within_a_split(split):
     seen, repeats = {}, []
     for example in split:
@@ -78,7 +81,7 @@ def test_no_example_is_repeated_within_a_split(split):
     assert not repeats, "\n".join(repeats)
 
 
-@pytest.mark.parametrize("split", [TRAIN, HELDOUT], ids=["train", "heldout"])
+@pytest.mark.parametrize("split", [TRAIN, OWN_HELDOUT], ids=["train", "heldout"])
 def test_examples_are_written_in_the_language_of_their_block(split):
     """Mixed zh/en lines are welcome, but a zh line needs Chinese and an en line needs English."""
     wrong = []
@@ -106,7 +109,7 @@ def test_rasa_reads_the_same_examples_and_entities(directory):
     assert set(training_data.entities) == {"amount", "date"}
 
 
-@pytest.mark.parametrize("split", [TRAIN, HELDOUT], ids=["train", "heldout"])
+@pytest.mark.parametrize("split", [TRAIN, OWN_HELDOUT], ids=["train", "heldout"])
 def test_entity_marks_fall_on_jieba_token_boundaries(split):
     """The pipeline tokenizes with jieba; a mark inside a token is dropped by Rasa with a warning."""
     import jieba
@@ -124,13 +127,13 @@ def test_entity_marks_fall_on_jieba_token_boundaries(split):
     assert not misaligned, "\n".join(misaligned)
 
 
-@pytest.mark.parametrize("split", [TRAIN, HELDOUT], ids=["train", "heldout"])
+@pytest.mark.parametrize("split", [TRAIN, OWN_HELDOUT], ids=["train", "heldout"])
 def test_every_payment_proposal_names_an_amount_or_a_date(split):
     bare = [f"{e.where}: {e.text}" for e in split if e.intent == "propose_payment" and not e.entities]
     assert not bare, "\n".join(bare)
 
 
-@pytest.mark.parametrize("split", [TRAIN, HELDOUT], ids=["train", "heldout"])
+@pytest.mark.parametrize("split", [TRAIN, OWN_HELDOUT], ids=["train", "heldout"])
 def test_entities_appear_only_in_intents_that_carry_them(split):
     carriers = {"propose_payment", "ask_commitment", "confirm_agreement", "state_debt", "offer_plan"}
     stray = [f"{e.where}: {e.intent}" for e in split if e.entities and e.intent not in carriers]

@@ -133,8 +133,9 @@ def test_willing_but_broke_cannot_pay_it_all_at_once(catalog, lang):
 
 def test_pressure_shuts_willing_but_broke_down(catalog):
     persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
-    pushed = _run(persona, scenario, state, [act("pressure", "en", scenario, signal=ScoreSignal()),
-                                             act("pressure", "en", scenario, signal=ScoreSignal()),
+    harassment = ScoreSignal(violations=("harassment",))
+    pushed = _run(persona, scenario, state, [act("pressure", "en", scenario, signal=harassment),
+                                             act("pressure", "en", scenario, signal=harassment),
                                              act("ask_reason", "en", scenario)])
     assert pushed[-1].state.willingness < state.willingness - 0.3
     assert pushed[-1].situation == "dodge"
