@@ -31,6 +31,7 @@ import functools
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import pickle
 import threading
@@ -132,7 +133,7 @@ class _Table:
 
 
 def _vectorise(readings: Sequence[Reading]):
-    # sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
+    # Deferred: sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     rows = [(r, u) for r, reading in enumerate(readings) for u in range(len(reading.units))]
@@ -146,7 +147,7 @@ def _elements(counts) -> List[str]:
 
 
 def _fit_binary(matrix, labels, weights):
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # deferred: heavy, needed to fit only
 
     model = LogisticRegression(C=C_HEADS, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=0)
     model.fit(matrix, labels, sample_weight=weights)
@@ -166,7 +167,7 @@ def _author_weights(records: Sequence[LabelledReply]) -> List[float]:
 
 def _fit_heads(records: Sequence[LabelledReply], readings: Sequence[Reading]):
     """Vectoriser and one sklearn model per head, for these replies."""
-    import numpy as np
+    import numpy as np  # deferred with sklearn: only fitting needs it
 
     vectoriser, matrix, rows = _vectorise(readings)
     author_weight = _author_weights(records)
@@ -396,8 +397,7 @@ def prefit(name_sets: Sequence[Sequence[str]], processes: int = 2) -> None:
         for names in missing:
             _fit_and_cache(names)
         return
-    import multiprocessing  # only the evaluation fits in parallel; scoring never forks
-
+    # Only the evaluation fits in parallel; scoring itself never forks.
     with multiprocessing.get_context("fork").Pool(min(processes, len(missing))) as pool:
         pool.map(_fit_and_cache, missing, chunksize=1)
 
