@@ -39,12 +39,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Tuple
 
+from foundation import paths
 from foundation.normalize import normalize
 from scoring.categories import REPLY_CATEGORIES
 from scoring.dataset import BLIND, ENGINEER_PASS, LabelledReply, load_passes, pass_names
 from scoring.linear import LinearHeads, heads_from_sklearn
 from scoring.reading import Reading, read
-from scoring.rulepack import RULES_DIR, rule_pack
+from scoring.rulepack import rule_pack
 from scoring.text import DEFAULT_REGIME
 
 log = logging.getLogger(__name__)
@@ -338,8 +339,8 @@ def fit_grader(records: Sequence[LabelledReply], key: str = "") -> Grader:
 
 
 def cache_dir() -> Path:
-    """Where fitted graders are kept between processes (ignored by git)."""
-    return Path(__file__).resolve().parent.parent / "var" / "cache" / "scoring"
+    """Where fitted graders are kept between processes: the repository's var/ (ignored by git)."""
+    return paths.VAR_DIR / "cache" / "scoring"
 
 
 def data_key(records: Sequence[LabelledReply]) -> str:
@@ -347,7 +348,7 @@ def data_key(records: Sequence[LabelledReply]) -> str:
     digest = hashlib.sha256(RECIPE.encode())
     for record in records:
         digest.update(json.dumps(record.__dict__, sort_keys=True, ensure_ascii=False).encode())
-    for path in sorted(Path(RULES_DIR).glob("*.yml")):
+    for path in sorted(paths.rules_dir().glob("*.yml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
