@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import json
 import logging
 import multiprocessing
 import os
 import pickle
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Tuple
@@ -430,3 +432,21 @@ def live_grader() -> Grader:
     """The shipped grader, once per process (cached on disk by its data's hash): every pass plus h0."""
     with _lock:
         return grader_for(load_passes(live_pass_names()))
+
+
+def main() -> None:
+    """`python -m scoring.training`: fit (or load) the shipped grader; say where it is cached and how long it took."""
+    records = load_passes(live_pass_names())
+    path = cache_dir() / f"grader-{data_key(records)}.pickle"
+    was_cached = path.exists()
+    started = time.perf_counter()
+    grader = live_grader()
+    elapsed = time.perf_counter() - started
+    how = "loaded from" if was_cached else "fitted and cached in"
+    print(f"shipped grader ({', '.join(grader.trained_on)}) {how} {paths.display_path(path)} in {elapsed:.1f} s")
+
+
+if __name__ == "__main__":
+    # Run the importable module, not this __main__ copy of it: a grader pickled from here would name
+    # __main__.Grader, which no other process could load.
+    importlib.import_module("scoring.training").main()
