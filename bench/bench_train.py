@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import nlu_eval  # noqa: E402  (scripts/ is not a package)
 
-from dojo.paths import TRAINING_DATA  # noqa: E402
+from foundation.paths import training_data  # noqa: E402
 
 CANDIDATES_DIR = ROOT / "bench" / "train_candidates"
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -51,7 +51,7 @@ def train(name: str, out_dir: Path, cache: Path) -> Dict[str, object]:
     """Train one candidate from scratch (an empty Rasa cache); returns wall time and where it went."""
     env = dict(os.environ, **QUIET, PYTHONPATH=str(ROOT), RASA_CACHE_DIRECTORY=str(cache))
     command = [sys.executable, "-m", "rasa", "train", "--config", str(config_path(name)),
-               "--domain", "domain.yml", "--data", *[str(p) for p in TRAINING_DATA],
+               "--domain", "domain.yml", "--data", *[str(p) for p in training_data()],
                "--out", str(out_dir), "--fixed-model-name", name]
     load_before = os.getloadavg()[0]
     started = time.monotonic()

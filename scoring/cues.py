@@ -11,7 +11,8 @@ from typing import Mapping, Optional, Pattern, Tuple
 
 from scoring.errors import RulePackError
 from scoring.patterns import compile_list, dotted
-from scoring.rulepack import RULES_DIR, Bilingual
+from foundation import paths
+from scoring.rulepack import Bilingual
 from scoring.text import LANGS
 from scoring.yamlmarks import line_of, load_marked
 
@@ -99,11 +100,21 @@ def load_tone_cues(path: Path) -> ToneCues:
     return ToneCues(markers=groups["markers"], escalators=groups["escalators"])
 
 
-@functools.lru_cache(maxsize=None)
-def nvc_cues(rules_dir: Path = RULES_DIR) -> NvcCues:
-    return load_nvc_cues(Path(rules_dir) / "nvc.yml")
+def nvc_cues(rules_dir: Optional[Path] = None) -> NvcCues:
+    """The NVC cues of `rules_dir` (default: the data folder's rules, asked when called), loaded once per folder."""
+    return _nvc_cues(Path(rules_dir) if rules_dir is not None else paths.rules_dir())
+
+
+def tone_cues(rules_dir: Optional[Path] = None) -> ToneCues:
+    """The tone cues of `rules_dir` (default: the data folder's rules, asked when called), loaded once per folder."""
+    return _tone_cues(Path(rules_dir) if rules_dir is not None else paths.rules_dir())
 
 
 @functools.lru_cache(maxsize=None)
-def tone_cues(rules_dir: Path = RULES_DIR) -> ToneCues:
-    return load_tone_cues(Path(rules_dir) / "tone.yml")
+def _nvc_cues(directory: Path) -> NvcCues:
+    return load_nvc_cues(directory / "nvc.yml")
+
+
+@functools.lru_cache(maxsize=None)
+def _tone_cues(directory: Path) -> ToneCues:
+    return load_tone_cues(directory / "tone.yml")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
+from foundation import paths
 from scoring.categories import REPLY_CATEGORIES
 from scoring.cues import NVC_COMPONENTS
 from scoring.errors import RulePackError
@@ -29,11 +30,8 @@ BLIND = ("s04", "s07")
 
 
 def eval_dir() -> Path:
-    """Where the labelled replies live; the one place that knows the data path."""
-    return Path(__file__).resolve().parent.parent / "data" / "eval" / "scoring"
-
-
-EVAL_DIR = eval_dir()
+    """Where the labelled replies live, under `foundation.paths.eval_dir()` asked when called (`DOJO_DATA_DIR`)."""
+    return paths.eval_dir() / "scoring"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ ever leave this module: no item, no error. `make test` prints the table (tests/s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from scoring.calibration import NVC_PARTS, CalibrationReport, compare, confusion_lines, score_records
 from scoring.dataset import BLIND, load_pass, load_passes, pass_names
@@ -125,32 +125,32 @@ def _pool(reports: Sequence[CalibrationReport]) -> CalibrationReport:
     )
 
 
-def mean(rows: Sequence[Figures], name: str = "mean") -> Figures:
-    def avg(values):
-        values = list(values)
-        return sum(values) / len(values) if values else 0.0
+def _combined(rows: Sequence[Figures], name: str, combine: Callable[[List[float]], float]) -> Figures:
+    """One row of figures from several, each figure combined over the rows that have it."""
+    def over(values):
+        return combine(list(values))
 
     return Figures(
         name=name,
         n=sum(row.n for row in rows),
-        recall={lang: avg(row.recall[lang] for row in rows if lang in row.recall) for lang in LANGS},
-        precision={lang: avg(row.precision[lang] for row in rows if lang in row.precision) for lang in LANGS},
-        category=avg(row.category for row in rows),
-        nvc_f1={part: avg(row.nvc_f1[part] for row in rows) for part in NVC_PARTS},
-        polarity=avg(row.polarity for row in rows),
+        recall={lang: over(row.recall[lang] for row in rows if lang in row.recall) for lang in LANGS},
+        precision={lang: over(row.precision[lang] for row in rows if lang in row.precision) for lang in LANGS},
+        category=over(row.category for row in rows),
+        nvc_f1={part: over(row.nvc_f1[part] for row in rows) for part in NVC_PARTS},
+        polarity=over(row.polarity for row in rows),
     )
+
+
+def _average(values: List[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def mean(rows: Sequence[Figures], name: str = "mean") -> Figures:
+    return _combined(rows, name, _average)
 
 
 def worst(rows: Sequence[Figures], name: str = "worst") -> Figures:
-    return Figures(
-        name=name,
-        n=sum(row.n for row in rows),
-        recall={lang: min(row.recall[lang] for row in rows if lang in row.recall) for lang in LANGS},
-        precision={lang: min(row.precision[lang] for row in rows if lang in row.precision) for lang in LANGS},
-        category=min(row.category for row in rows),
-        nvc_f1={part: min(row.nvc_f1[part] for row in rows) for part in NVC_PARTS},
-        polarity=min(row.polarity for row in rows),
-    )
+    return _combined(rows, name, min)
 
 
 def table_lines(rows: Sequence[Figures]) -> List[str]:

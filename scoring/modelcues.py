@@ -12,7 +12,8 @@ from typing import Mapping, Optional
 from scoring.categories import REPLY_CATEGORIES
 from scoring.errors import RulePackError
 from scoring.patterns import FastPattern, compile_list, dotted
-from scoring.rulepack import LEXICON_FILE, RULES_DIR, lexicon
+from foundation import paths
+from scoring.rulepack import LEXICON_FILE, lexicon
 from scoring.text import LANGS
 from scoring.yamlmarks import line_of, load_marked
 
@@ -48,6 +49,11 @@ def load_model_cues(path: Path, groups) -> CueTable:
     return table
 
 
+def model_cues(rules_dir: Optional[Path] = None) -> CueTable:
+    """The models' cue features of `rules_dir` (default: the data folder's rules, asked when called), once per folder."""
+    return _model_cues(Path(rules_dir) if rules_dir is not None else paths.rules_dir())
+
+
 @functools.lru_cache(maxsize=None)
-def model_cues(rules_dir: Path = RULES_DIR) -> CueTable:
-    return load_model_cues(Path(rules_dir) / LEXICON_FILE, lexicon(Path(rules_dir)))
+def _model_cues(directory: Path) -> CueTable:
+    return load_model_cues(directory / LEXICON_FILE, lexicon(directory))

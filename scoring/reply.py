@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import List, Optional
 
+from foundation.labels import label
 from foundation.normalize import normalize
 from scoring.categories import CATEGORY_LABELS, SEVERITY_RANK
 from scoring.classifier import decide_violations, judge
@@ -88,12 +89,6 @@ def _escalates(pack, violation: Violation) -> bool:
     return False
 
 
-_NVC_NAMES = {
-    "observation": {"zh": "观察", "en": "observation"},
-    "feeling": {"zh": "感受", "en": "feeling"},
-    "need": {"zh": "需要", "en": "need"},
-    "request": {"zh": "请求", "en": "request"},
-}
 _TONE = {
     1: {"zh": "语气缓和", "en": "calming tone"},
     0: {"zh": "语气中性", "en": "neutral tone"},
@@ -107,7 +102,8 @@ _SEVERITY = {
 
 
 def nvc_name(component: str, lang: str) -> str:
-    return _NVC_NAMES[component][lang]
+    """The NVC part as data/i18n/labels.yml names it (`nvc_parts`)."""
+    return label("nvc_parts", component, lang)
 
 
 def summarise(lang: str, overall: int, violations, nvc, tone) -> str:
@@ -116,16 +112,17 @@ def summarise(lang: str, overall: int, violations, nvc, tone) -> str:
     missing = "、".join(nvc_name(c, "zh") for c in nvc.missing) if lang == "zh" else ", ".join(nvc_name(c, "en") for c in nvc.missing)
     if violations:
         worst = violations[0]
-        label = CATEGORY_LABELS[worst.category][lang]
+        category = CATEGORY_LABELS[worst.category][lang]
         quote = worst.evidence if len(worst.evidence) <= 40 else worst.evidence[:39] + "…"
         more = len(violations) - 1
         if lang == "zh":
             extra = f"，另有{more}项" if more else ""
-            return f"{overall}/100：{_SEVERITY[worst.severity]['zh']}——{label}（“{quote}”）{extra}；{_TONE[tone.polarity]['zh']}。"
+            return f"{overall}/100：{_SEVERITY[worst.severity]['zh']}——{category}（“{quote}”）{extra}；{_TONE[tone.polarity]['zh']}。"
         extra = f", plus {more} more" if more else ""
-        return f"{overall}/100: {_SEVERITY[worst.severity]['en']}, {label} (\"{quote}\"){extra}; {_TONE[tone.polarity]['en']}."
+        return f"{overall}/100: {_SEVERITY[worst.severity]['en']}, {category} (\"{quote}\"){extra}; {_TONE[tone.polarity]['en']}."
     if lang == "zh":
         lack = f"，缺少{missing}" if missing else "，四要素齐全"
-        return f"{overall}/100：合规；非暴力沟通{present}/4{lack}；{_TONE[tone.polarity]['zh']}。"
+        compliance, nvc_dimension = label("dimensions", "compliance", "zh"), label("dimensions", "nvc", "zh")
+        return f"{overall}/100：{compliance}；{nvc_dimension}{present}/4{lack}；{_TONE[tone.polarity]['zh']}。"
     lack = f" (missing {missing})" if missing else " (all four parts)"
     return f"{overall}/100: compliant; NVC {present}/4{lack}; {_TONE[tone.polarity]['en']}."

@@ -18,9 +18,7 @@ from scoring.patterns import check_pattern, compile_list, dotted
 from scoring.text import LANGS, REGIMES
 from scoring.yamlmarks import Marks, line_of, load_marked
 
-# The rule folder as it was when scoring was imported; readers that take no folder ask
-# `foundation.paths.rules_dir()` when called, so `DOJO_DATA_DIR` moves them.
-RULES_DIR = paths.rules_dir()
+# Readers that take no folder ask `foundation.paths.rules_dir()` when called, so `DOJO_DATA_DIR` moves them.
 LEXICON_FILE = "lexicon.yml"
 SESSION_RULE_KINDS = ("missing_disclosure", "contact_frequency", "calling_hours", "ignored_cease")
 

@@ -29,21 +29,25 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import json
 import logging
+import multiprocessing
 import os
 import pickle
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Tuple
 
+from foundation import paths
 from foundation.normalize import normalize
 from scoring.categories import REPLY_CATEGORIES
 from scoring.dataset import BLIND, ENGINEER_PASS, LabelledReply, load_passes, pass_names
 from scoring.linear import LinearHeads, heads_from_sklearn
 from scoring.reading import Reading, read
-from scoring.rulepack import RULES_DIR, rule_pack
+from scoring.rulepack import rule_pack
 from scoring.text import DEFAULT_REGIME
 
 log = logging.getLogger(__name__)
@@ -132,7 +136,7 @@ class _Table:
 
 
 def _vectorise(readings: Sequence[Reading]):
-    # sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
+    # Deferred: sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     rows = [(r, u) for r, reading in enumerate(readings) for u in range(len(reading.units))]
@@ -146,7 +150,7 @@ def _elements(counts) -> List[str]:
 
 
 def _fit_binary(matrix, labels, weights):
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # deferred: heavy, needed to fit only
 
     model = LogisticRegression(C=C_HEADS, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=0)
     model.fit(matrix, labels, sample_weight=weights)
@@ -166,7 +170,7 @@ def _author_weights(records: Sequence[LabelledReply]) -> List[float]:
 
 def _fit_heads(records: Sequence[LabelledReply], readings: Sequence[Reading]):
     """Vectoriser and one sklearn model per head, for these replies."""
-    import numpy as np
+    import numpy as np  # deferred with sklearn: only fitting needs it
 
     vectoriser, matrix, rows = _vectorise(readings)
     author_weight = _author_weights(records)
@@ -337,8 +341,8 @@ def fit_grader(records: Sequence[LabelledReply], key: str = "") -> Grader:
 
 
 def cache_dir() -> Path:
-    """Where fitted graders are kept between processes (ignored by git)."""
-    return Path(__file__).resolve().parent.parent / "var" / "cache" / "scoring"
+    """Where fitted graders are kept between processes: the repository's var/ (ignored by git)."""
+    return paths.VAR_DIR / "cache" / "scoring"
 
 
 def data_key(records: Sequence[LabelledReply]) -> str:
@@ -346,7 +350,7 @@ def data_key(records: Sequence[LabelledReply]) -> str:
     digest = hashlib.sha256(RECIPE.encode())
     for record in records:
         digest.update(json.dumps(record.__dict__, sort_keys=True, ensure_ascii=False).encode())
-    for path in sorted(Path(RULES_DIR).glob("*.yml")):
+    for path in sorted(paths.rules_dir().glob("*.yml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
@@ -396,8 +400,7 @@ def prefit(name_sets: Sequence[Sequence[str]], processes: int = 2) -> None:
         for names in missing:
             _fit_and_cache(names)
         return
-    import multiprocessing  # only the evaluation fits in parallel; scoring never forks
-
+    # Only the evaluation fits in parallel; scoring itself never forks.
     with multiprocessing.get_context("fork").Pool(min(processes, len(missing))) as pool:
         pool.map(_fit_and_cache, missing, chunksize=1)
 
@@ -429,3 +432,21 @@ def live_grader() -> Grader:
     """The shipped grader, once per process (cached on disk by its data's hash): every pass plus h0."""
     with _lock:
         return grader_for(load_passes(live_pass_names()))
+
+
+def main() -> None:
+    """`python -m scoring.training`: fit (or load) the shipped grader; say where it is cached and how long it took."""
+    records = load_passes(live_pass_names())
+    path = cache_dir() / f"grader-{data_key(records)}.pickle"
+    was_cached = path.exists()
+    started = time.perf_counter()
+    grader = live_grader()
+    elapsed = time.perf_counter() - started
+    how = "loaded from" if was_cached else "fitted and cached in"
+    print(f"shipped grader ({', '.join(grader.trained_on)}) {how} {paths.display_path(path)} in {elapsed:.1f} s")
+
+
+if __name__ == "__main__":
+    # Run the importable module, not this __main__ copy of it: a grader pickled from here would name
+    # __main__.Grader, which no other process could load.
+    importlib.import_module("scoring.training").main()

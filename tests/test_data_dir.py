@@ -72,6 +72,9 @@ def test_every_reader_asks_when_it_runs(team_data, monkeypatch):
     from bot.i18n import strings
     from foundation.labels import labels
     from progress.certification import load_policy
+    from scoring.cues import nvc_cues, tone_cues
+    from scoring.dataset import eval_dir
+    from scoring.modelcues import model_cues
     from scoring.rulepack import rule_pack
     from simulator.catalog import load_catalog
 
@@ -87,6 +90,10 @@ def test_every_reader_asks_when_it_runs(team_data, monkeypatch):
     assert str(labels().source).startswith(str(team_data.resolve()))
     assert str(strings().source).startswith(str(team_data.resolve()))
     assert load_policy(paths.certification_policy()).source.startswith(str(team_data.resolve()))
+    assert eval_dir() == team_data.resolve() / "eval" / "scoring"
+    shipped_rules = REPO_ROOT / "data" / "rules"
+    for cues in (nvc_cues, tone_cues, model_cues):  # loaded once per folder: the team's is another load
+        assert cues() is cues(team_data.resolve() / "rules") and cues() is not cues(shipped_rules)
     monkeypatch.delenv("DOJO_DATA_DIR")
     assert _violence_citation(rule_pack("cn")) == CITATION
     assert paths.data_dir() == (REPO_ROOT / "data").resolve()

@@ -34,19 +34,6 @@ OURS = set(FLOORS)
 # Third-party packages the ground floor may use: it must stay light enough for every process.
 FOUNDATION_THIRD_PARTY = {"yaml", "opencc"}
 
-# Function-local imports of our own code that are known and tracked elsewhere. Issue 11 untangles
-# the grader's cycle classifier -> dataset -> reply -> classifier (the live model still trains from
-# the evaluation module); until then these two stay, and nothing else may join them.
-KNOWN_LOCAL_IMPORTS = {
-    ("scoring/classifier.py", "scoring.dataset"),  # issue 11
-    ("scoring/dataset.py", "scoring.reply"),  # issue 11
-}
-# Deferred third-party imports without their comment yet, in a file issue 11 is rewriting.
-KNOWN_UNEXPLAINED_DEFERRED = {
-    ("scoring/classifier.py", "sklearn.feature_extraction.text"),  # issue 11
-    ("scoring/classifier.py", "sklearn.linear_model"),  # issue 11
-}
-
 
 def product_modules() -> Iterator[Path]:
     for package in sorted(OURS):
@@ -98,17 +85,9 @@ def test_no_function_local_import_of_our_own_code():
     hidden = []
     for path in product_modules():
         for line, module, inside in imports_of(path):
-            if inside and module.split(".")[0] in OURS and (_rel(path), module) not in KNOWN_LOCAL_IMPORTS:
+            if inside and module.split(".")[0] in OURS:
                 hidden.append(f"{_rel(path)}:{line}: import {module} inside a function")
     assert hidden == [], "imports of our own packages belong at the top of the file:\n" + "\n".join(hidden)
-
-
-def test_the_known_exceptions_still_exist():
-    """When issue 11 lands, its entries must leave KNOWN_LOCAL_IMPORTS too, so the list never outlives them."""
-    present = {(_rel(path), module) for path in product_modules()
-               for _, module, inside in imports_of(path) if inside}
-    stale = KNOWN_LOCAL_IMPORTS - present
-    assert not stale, f"remove from KNOWN_LOCAL_IMPORTS: {sorted(stale)}"
 
 
 def test_a_deferred_third_party_import_says_why():
@@ -116,7 +95,7 @@ def test_a_deferred_third_party_import_says_why():
     for path in product_modules():
         lines = path.read_text(encoding="utf-8").splitlines()
         for line, module, inside in imports_of(path):
-            if not inside or module.split(".")[0] in OURS or (_rel(path), module) in KNOWN_UNEXPLAINED_DEFERRED:
+            if not inside or module.split(".")[0] in OURS:
                 continue
             # The reason sits on the import's line, or in the comment block just above the imports.
             window = lines[max(0, line - 6):line]

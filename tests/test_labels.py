@@ -20,6 +20,8 @@ from progress import charts, dashboard
 from progress.certification import Requirement, _bar_text
 from progress.reports import Report, Table
 from scoring.categories import CATEGORY_LABELS
+from scoring.reply import summarise
+from scoring.results import DeescalationResult, NvcResult
 
 LANGS = ("zh", "en")
 
@@ -62,6 +64,12 @@ def chart_label(kind: str, label_id: str, lang: str) -> str:
     return charts.id_label(kind, label_id, lang)
 
 
+def scorer_summary(missing_part, lang: str) -> str:
+    """The scorer's one-line summary of a compliant reply that lacks one NVC part (or none)."""
+    nvc = NvcResult(**{part: part != missing_part for part in vocab.NVC_PARTS}, score=0)
+    return summarise(lang, 80, [], nvc, DeescalationResult(0, 0, (), ()))
+
+
 # kind -> surface -> renders the id in a language and returns what a person would read.
 SURFACES = {
     "categories": {
@@ -90,6 +98,9 @@ SURFACES = {
         "certification bar": lambda kind, d, lang: _bar_text({d: 75}, lang),
         "chart": chart_label,
     },
+    "nvc_parts": {
+        "scorer summary": lambda kind, part, lang: scorer_summary(part, lang),
+    },
 }
 CASES = [(kind, label_id, lang, surface) for kind, surfaces in SURFACES.items()
          for label_id in labels().ids(kind) for lang in LANGS for surface in surfaces]
@@ -114,6 +125,12 @@ def test_no_two_surfaces_disagree(kind):
                 shown = render(kind, label_id, lang)
                 seen[surface] = labels().get(kind, label_id, lang) in shown
             assert all(seen.values()), f"{kind} {label_id} ({lang}): surfaces missing the shared label: {seen}"
+
+
+def test_the_scorer_summary_names_the_dimensions_as_the_labels_do():
+    summary = scorer_summary(None, "zh")
+    for dimension in ("compliance", "nvc"):
+        assert labels().get("dimensions", dimension, "zh") in summary, summary
 
 
 def test_the_labels_name_exactly_the_fixed_ids():

@@ -4,12 +4,12 @@ from __future__ import annotations
 import csv
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
 import typer
 
-if TYPE_CHECKING:
-    from scoring.calibration import CalibrationReport
+from foundation.errors import DojoError
+from scoring.calibration import CalibrationReport, compare, confusion_lines, parse_lines, score_records, summary_lines
 
 
 def register(app: typer.Typer) -> None:
@@ -20,9 +20,6 @@ def register(app: typer.Typer) -> None:
         html_out: Optional[Path] = typer.Option(None, "--html", help="write the whole report as one HTML page"),
     ) -> None:
         """Agreement of the graders with your labels: accuracy, recall, precision, kappa, confusion, disagreements."""
-        from dojo.errors import DojoError
-        from scoring.calibration import compare, parse_lines, score_records
-
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
@@ -39,9 +36,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"report written to {html_out}")
 
 
-def report_lines(report: "CalibrationReport", source: str) -> List[str]:
-    from scoring.calibration import confusion_lines, summary_lines
-
+def report_lines(report: CalibrationReport, source: str) -> List[str]:
     lines = summary_lines(report, source)
     lines += ["", "categories (rows labelled, columns graded; first finding):"] + confusion_lines(report)
     lines += ["", f"disagreements: {len(report.disagreements)}"]
@@ -56,7 +51,7 @@ def report_lines(report: "CalibrationReport", source: str) -> List[str]:
 CSV_FIELDS = ("id", "lang", "criterion", "labelled", "graded", "evidence", "text")
 
 
-def write_csv(report: "CalibrationReport", path: Path) -> None:
+def write_csv(report: CalibrationReport, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_FIELDS)
@@ -66,10 +61,8 @@ def write_csv(report: "CalibrationReport", path: Path) -> None:
             writer.writerow([f"line {line_no}", "", "error", "", "", error, ""])
 
 
-def render_html(report: "CalibrationReport", source: str) -> str:
+def render_html(report: CalibrationReport, source: str) -> str:
     """One self-contained page: the agreement table, the confusion matrix and every disagreement."""
-    from scoring.calibration import confusion_lines, summary_lines
-
     def table(markdown: List[str]) -> str:
         rows = [line for line in markdown if line.startswith("|") and not line.startswith("|---")]
         out = []

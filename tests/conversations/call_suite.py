@@ -21,8 +21,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from dojo.paths import REPO_ROOT
-from dojo.rasa_client import RasaClient
+from foundation.paths import REPO_ROOT
+from rasa_client import RasaClient
 from simulator.catalog import load_catalog
 
 SUITE_DIR = REPO_ROOT / "data" / "eval" / "calls"

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from call_suite import (BAD_ENDINGS, GOOD_RATE, SUITE_DIR, load_suite, play_suite, rate, summary, table)
-from dojo.paths import REPO_ROOT
+from foundation.paths import REPO_ROOT
 
 pytestmark = pytest.mark.rasa
 

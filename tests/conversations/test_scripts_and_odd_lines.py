@@ -13,7 +13,7 @@ import uuid
 import pytest
 from opencc import OpenCC
 
-from dojo.rasa_client import RasaClient
+from rasa_client import RasaClient
 from progress.store import Store
 from test_whole_calls import GOOD_OUTCOMES, SCRIPTS, play, scenario_for, transcript
 

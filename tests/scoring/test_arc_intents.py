@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from scoring.rulepack import RULES_DIR
+from foundation import paths
 from scoring.session import ARC_STEPS, arc_cues
 
 # Mirrors the `intents:` list of domain.yml (the trainee-side dialogue acts); keep the two in step.
@@ -15,7 +15,7 @@ DOMAIN_INTENTS = frozenset({
 
 
 def _arc_intents():
-    data = yaml.safe_load((RULES_DIR / "arc.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((paths.rules_dir() / "arc.yml").read_text(encoding="utf-8"))
     return data["intents"]
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from foundation.paths import REPO_ROOT
 from scoring.categories import REPLY_CATEGORIES
 from scoring.dataset import BLIND, load_pass, load_split, pass_names
 from scoring.evaluation import GATES, blind_figures, evaluation_lines, leave_one_author_out, mean, worst
@@ -105,7 +106,6 @@ def test_gates_hold_on_the_blind_passes(blind):
 
 def test_where_the_issue_gates_are_missed_is_documented(folds, blind):
     """Every figure below the issue's gate appears in docs/scoring.md's table, so the docs cannot flatter."""
-    from dojo.paths import REPO_ROOT
 
     docs = (REPO_ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     rows = [fold.figures for fold in folds]

@@ -1,6 +1,11 @@
-"""The graders' models: features, the pure-Python replay against scikit-learn, and the cache key."""
+"""The graders' models: features, the pure-Python replay against scikit-learn, the cache key and the entry point."""
+import os
+import subprocess
+import sys
+
 import pytest
 
+from foundation.paths import REPO_ROOT
 from scoring.dataset import load_split
 from scoring.linear import heads_from_sklearn, text_features
 from scoring.training import HEADS, data_key, live_grader
@@ -43,3 +48,15 @@ def test_cache_key_changes_with_the_data():
     records = load_split("test")
     assert data_key(records) == data_key(list(records))
     assert data_key(records) != data_key(records[1:])
+
+
+def test_the_entry_point_names_the_cached_shipped_grader_and_make_run_waits_for_no_fold():
+    """`python -m scoring.training` (what `make run` calls) loads or fits the shipped grader only."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONWARNINGS="ignore")
+    done = subprocess.run([sys.executable, "-m", "scoring.training"], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert f"grader-{live_grader().key}.pickle" in done.stdout and "var/cache/scoring/" in done.stdout
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    run_line = next(line for line in makefile.splitlines() if line.startswith("run:"))
+    assert "grader" in run_line.split("##")[0] and "scoring-model" not in run_line

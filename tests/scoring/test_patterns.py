@@ -5,10 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from foundation import paths
 from scoring.errors import RulePackError
 from scoring.modelcues import load_model_cues
 from scoring.patterns import FastPattern, literal_prefixes
-from scoring.rulepack import RULES_DIR, lexicon
+from scoring.rulepack import lexicon
 
 GROUPS = ["violence_en", "harassment_en", "third_party_disclosure_en", "unfair_fee_zh", "impersonation_zh",
           "third_party_threat_zh", "unfair_exceptions_zh", "criminal_exceptions_en"]
@@ -55,7 +56,7 @@ def test_literal_prefixes_start_every_match(source, samples):
 
 
 def test_model_cues_need_every_category(tmp_path):
-    text = (RULES_DIR / "lexicon.yml").read_text(encoding="utf-8")
+    text = (paths.rules_dir() / "lexicon.yml").read_text(encoding="utf-8")
     start = text.index("  privacy_violation:", text.index("model_cues:"))
     path = tmp_path / "lexicon.yml"
     path.write_text(text[:start], encoding="utf-8")
@@ -64,7 +65,7 @@ def test_model_cues_need_every_category(tmp_path):
 
 
 def test_model_cues_refuse_bad_patterns(tmp_path):
-    text = (RULES_DIR / "lexicon.yml").read_text(encoding="utf-8")
+    text = (paths.rules_dir() / "lexicon.yml").read_text(encoding="utf-8")
     marker = "  impersonation:\n    en:\n"
     assert marker in text[text.index("model_cues:"):]
     cut = text.index("model_cues:")

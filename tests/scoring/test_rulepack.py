@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from foundation import paths
 from scoring.categories import REPLY_CATEGORIES, SESSION_CATEGORIES
 from scoring.errors import RulePackError
-from scoring.rulepack import RULES_DIR, load_lexicon, load_rule_pack, rule_pack
+from scoring.rulepack import load_lexicon, load_rule_pack, rule_pack
 
 
 @pytest.mark.parametrize("regime", ["cn", "us"])
@@ -30,7 +31,7 @@ def test_pack_limits(regime, start, end, per_day, per_week):
 
 
 def _broken_pack(tmp_path: Path, old: str, new: str) -> Path:
-    text = (RULES_DIR / "cn.yml").read_text(encoding="utf-8")
+    text = (paths.rules_dir() / "cn.yml").read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "cn.yml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -64,7 +65,7 @@ def _last_line_of(path: Path, needle: str) -> int:
 def test_broken_pack_names_file_line_and_field(tmp_path, old, new, field, message):
     path = _broken_pack(tmp_path, old, new)
     with pytest.raises(RulePackError) as error:
-        load_rule_pack(path, load_lexicon(RULES_DIR / "lexicon.yml"))
+        load_rule_pack(path, load_lexicon(paths.rules_dir() / "lexicon.yml"))
     text = str(error.value)
     assert str(path) in text and field in text and message in text
     line = int(text.split(":")[1])
@@ -74,7 +75,7 @@ def test_broken_pack_names_file_line_and_field(tmp_path, old, new, field, messag
 def test_missing_field_is_named(tmp_path):
     path = _broken_pack(tmp_path, "    citation:\n      zh: 《商业银行信用卡业务监督管理办法》第六十八条：不得采用暴力、胁迫、恐吓手段催收\n      en: CBRC Credit Card Measures, Art. 68 (no violence, coercion or intimidation)\n", "")
     with pytest.raises(RulePackError, match=r"rules\[0\].*missing required field 'citation'"):
-        load_rule_pack(path, load_lexicon(RULES_DIR / "lexicon.yml"))
+        load_rule_pack(path, load_lexicon(paths.rules_dir() / "lexicon.yml"))
 
 
 def test_invalid_yaml_reports_line(tmp_path):
@@ -94,6 +95,6 @@ def test_lexicon_refuses_catastrophic_pattern(tmp_path):
 def test_rules_dir_copy_loads(tmp_path):
     """A pack directory elsewhere (e.g. a bank's own rules) loads through the same validation."""
     for name in ("cn.yml", "lexicon.yml"):
-        shutil.copy(RULES_DIR / name, tmp_path / name)
+        shutil.copy(paths.rules_dir() / name, tmp_path / name)
     pack = load_rule_pack(tmp_path / "cn.yml", load_lexicon(tmp_path / "lexicon.yml"))
     assert pack.regime == "cn" and len(pack.rules) >= len(REPLY_CATEGORIES)
