@@ -62,13 +62,16 @@ $(SCORING_STAMP): $(VENV)/.installed $(SCORING_INPUTS)
 
 scoring-model: $(SCORING_STAMP) ## fit the graders' models (shipped and evaluation folds) if their data changed
 
-run: setup model grader ## practise in the terminal (no Telegram token needed); Telegram too when TELEGRAM_BOT_TOKEN is set
+# The Rasa model and the graders fit side by side: DIET and liblinear rarely keep both cores busy.
+run: setup ## practise in the terminal (no Telegram token needed); Telegram too when TELEGRAM_BOT_TOKEN is set
+	@$(MAKE) --no-print-directory -j2 model grader
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(DOJO) run; else $(DOJO) practice; fi
 
 validate: setup ## check the training data and every scenario, persona and rule pack
 	@$(DOJO) validate
 
-test: setup model scoring-model ## set everything up and run every test
+test: setup ## set everything up and run every test
+	@$(MAKE) --no-print-directory -j2 model scoring-model
 	@scripts/ensure-test-tools.sh
 	@$(PY) -m pytest -q
 
