@@ -158,8 +158,8 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         return _speak(replace(state, turn=state.turn + 1), persona, scenario, lang, "line_dead", {})
     start = initial_state(persona, scenario, state.seed)
     state = replace(state, turn=state.turn + 1)
-    signal = _heard_signal(act.signal)
     intent = act.label
+    signal = _heard_signal(act.signal, intent)
 
     if is_noise(act.text) and not signal.violations:
         return _ask_repeat(state, persona, scenario, lang)
@@ -212,12 +212,22 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
 
-def _heard_signal(signal: ScoreSignal) -> ScoreSignal:
-    """The findings the debtor hears: session-level ones are about the call, not the words."""
+def _heard_signal(signal: ScoreSignal, intent: Optional[str]) -> ScoreSignal:
+    """The findings the debtor hears.
+
+    Session-level findings are about the call, not the words. A turn whose every finding is the
+    statistical model's alone is heard only when the NLU also heard a hostile act in the line
+    (threat, insult, pressure, disclosure, arguing): two independent readers agreeing. Otherwise
+    it is the grader's guess about an ordinary line (an identity check, a lawful consequence, an
+    apology for an earlier disclosure), and the debtor answers the act; the grade keeps the finding.
+    """
     sources = signal.sources + ("rule",) * (len(signal.violations) - len(signal.sources))
     kept = [(category, source) for category, source in zip(signal.violations, sources)
             if category not in SESSION_CATEGORIES]
-    return replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
+    heard = replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
+    if heard.model_only and intent not in HOSTILE_INTENTS:
+        return replace(heard, violations=(), sources=(), critical=False)
+    return heard
 
 
 def _corroborated(intent: str, signal: ScoreSignal, heard: bool) -> bool:

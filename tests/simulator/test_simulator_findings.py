@@ -1,7 +1,8 @@
 """How much one grader finding moves the debtor, and the evasive debtor pinned to amount and date.
 
-The rules (docs/personas.md, "One finding"): a finding of the statistical model alone moves the
-debtor half as much as a rule's and never brings a complaint by itself; in a call that is going
+The rules (docs/personas.md, "One finding"): a finding of the statistical model alone is heard only
+when the NLU also heard a hostile act, then moves the debtor half as much as a rule's and never
+brings a complaint by itself; in a call that is going
 well the first non-critical rule finding and any non-critical model finding are let pass (the
 state moves, the grade keeps it, the debtor answers the act); a second rule finding, a critical
 one, or one in a call going badly gets the full reaction.
@@ -65,17 +66,34 @@ def test_one_false_finding_on_a_friendly_close_does_not_wreck_an_agreement(catal
     close = _flagged(act("confirm_agreement", lang, scenario), signal)
     sealed = advance(turns[-1].state, persona, scenario, close, lang)
     assert sealed.outcome in ("promise_to_pay", "payment_plan")
-    assert sealed.state.anger > turns[-1].state.anger  # the finding still moved the debtor
+    if signal.model_only:  # the model's guess on an ordinary act is not heard at all
+        assert sealed.state.anger <= turns[-1].state.anger
+    else:  # a rule's finding is let pass but still moves the debtor
+        assert sealed.state.anger > turns[-1].state.anger
 
 
-def test_a_model_finding_moves_the_debtor_half_as_much_as_a_rule(catalog):
-    persona, scenario, state = _setup(catalog, "hostile-m1-fees")
-    line = act("state_debt", "en", scenario)
+def test_a_model_finding_moves_the_debtor_half_as_much_as_a_rule_when_the_nlu_heard_hostility(catalog):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    state = _run(persona, scenario, state, _warm_up(persona, scenario, "en"))[-1].state  # room to fall
+    line = act("pressure", "en", scenario)
     by_rule = advance(state, persona, scenario, _flagged(line, HARASSMENT_RULE), "en").state
     by_model = advance(state, persona, scenario, _flagged(line, HARASSMENT_MODEL), "en").state
     violation = persona.signal_effects["violation"]
-    assert by_rule.trust == pytest.approx(max(0.0, state.trust + violation.trust), abs=0.011)
-    assert by_model.trust == pytest.approx(max(0.0, state.trust + violation.trust * MODEL_FINDING_WEIGHT), abs=0.011)
+    assert by_rule.trust < by_model.trust < state.trust
+    assert by_model.trust - by_rule.trust == pytest.approx(-violation.trust * (1 - MODEL_FINDING_WEIGHT), abs=0.011)
+
+
+@pytest.mark.parametrize("intent", ["verify_identity", "explain_consequences", "apologise", "state_debt"])
+def test_a_model_finding_on_an_ordinary_act_is_not_heard(catalog, intent):
+    """An identity check flagged as prying, a lawful consequence as a false legal threat: the debtor
+    answers the act as if nothing had been found (the grade keeps the finding)."""
+    persona, scenario, state = _setup(catalog, "hostile-m2-harassed")
+    line = act(intent, "en", scenario)
+    clean = advance(state, persona, scenario, line, "en")
+    guessed = ScoreSignal(violations=("third_party_disclosure",), critical=True, sources=("model",))
+    flagged = advance(state, persona, scenario, _flagged(line, guessed), "en")
+    assert flagged.state.public() == clean.state.public()
+    assert flagged.situation == clean.situation and flagged.outcome == clean.outcome
 
 
 def test_a_second_finding_gets_the_full_reaction(catalog):
@@ -141,8 +159,8 @@ def test_model_findings_in_a_call_going_well_are_let_pass_but_a_second_rule_find
     turns = _run(persona, scenario, state, _warm_up(persona, scenario, "en"))
     line = act("ask_capacity", "en", scenario)
     after = turns[-1]
-    for _ in range(2):
-        after = advance(after.state, persona, scenario, _flagged(line, HARASSMENT_MODEL), "en")
+    for _ in range(2):  # the NLU hears pressure too, so the model's finding counts as heard
+        after = advance(after.state, persona, scenario, _flagged(act("pressure", "en", scenario), HARASSMENT_MODEL), "en")
         assert after.situation != "pressure"
     first_rule = advance(after.state, persona, scenario, _flagged(line, HARASSMENT_RULE), "en")
     assert first_rule.situation == "pressure"  # findings were heard before: no more benefit of the doubt
