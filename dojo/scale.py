@@ -89,7 +89,7 @@ class ScaleDeployment:
 
     def start(self) -> "ScaleDeployment":
         """Stores and the action server first, then the replicas (which connect to the stores as they
-        load), then the balancer; whatever interrupts start-up (a failure, SIGTERM, Ctrl-C) stops all."""
+        load), then the balancer once they answer; whatever interrupts start-up (a failure, SIGTERM, Ctrl-C) stops all."""
         try:
             for store in self.stores():
                 store.start()
@@ -100,10 +100,12 @@ class ScaleDeployment:
                 create_tracker_database(self.tracker_db_url)
             for replica in self.replicas:
                 replica.start()
-            self.balancer.start()
             self.actions.wait_ready()
             for replica in self.replicas:
                 replica.wait_ready()
+            # Last, so its first health checks find every replica up (a failed first check would keep
+            # a replica out of the ring for a few seconds).
+            self.balancer.start()
             self.balancer.wait_ready()
         except BaseException:
             self.stop()

@@ -53,7 +53,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, shared: Any = False, **kwargs: Any) -> None:
         host = kwargs.get("host")
         if isinstance(host, str) and "://" in host:
-            kwargs.update(_url_parts(host))
+            kwargs.update(sql_settings(host))
         super().__init__(*args, **kwargs)
         self.shared = _flag(shared, "shared")
         try:
@@ -134,7 +134,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._stored.popitem(last=False)
 
 
-def _url_parts(url: str) -> dict:
+def sql_settings(url: str) -> dict:
     """`url: postgresql://user:password@host:port/db` in endpoints.yml (Rasa passes it as `host`) as the
     separate settings SQLTrackerStore takes, so one `DOJO_TRACKER_DB_URL` configures every replica."""
     parsed = sqlalchemy.engine.make_url(url)
