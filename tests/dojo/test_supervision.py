@@ -22,7 +22,7 @@ from dojo.errors import PortInUseError
 from dojo.servers import ensure_ports_free, free_port, port_in_use
 from dojo.supervision import port_holder
 from foundation.paths import REPO_ROOT
-from process_tree import descendants, kill_quietly, wait_for_descendants, wait_gone
+from process_tree import descendants, kill_quietly, read_until, wait_for_descendants, wait_gone
 
 SUPERVISOR = textwrap.dedent('''
     import sys, time
@@ -72,19 +72,6 @@ def start_supervisor(folder: Path, ready_port: int, mode: str, grace: float = 2.
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     return subprocess.Popen([sys.executable, "-c", SUPERVISOR, str(folder), str(ready_port), str(free_port()), str(grace), mode],
                             cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def read_until(process: subprocess.Popen, marker: str, timeout: float = 60) -> str:
-    seen = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        seen.append(line)
-        if marker in line or (not line and process.poll() is not None):
-            break
-    text = "".join(seen)
-    assert marker in text, text
-    return text
 
 
 def test_sigterm_during_start_up_stops_every_child_even_one_that_ignores_it(folder):

@@ -1,10 +1,16 @@
-"""Helpers for supervision tests: a process's descendants, read from /proc, and waiting for them to go."""
+"""Helpers for supervision tests: a process's descendants, read from /proc, waiting for them to go,
+and `dojo run` started as a user starts it. (In tests/, which the root conftest puts on sys.path, so
+every test folder can import it.)"""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
-from typing import Iterable, List, Set
+from typing import Dict, Iterable, List, Set
+
+from foundation.paths import REPO_ROOT
 
 
 def _parents() -> dict:
@@ -67,3 +73,24 @@ def kill_quietly(pids: Iterable[int]) -> None:
             os.kill(pid, 9)
         except ProcessLookupError:
             pass
+
+
+def start_dojo_run(env_overrides: Dict[str, str], *arguments: str) -> subprocess.Popen:
+    """`python -m dojo.cli run …` with its output piped (text)."""
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN="", PYTHONPATH=str(REPO_ROOT), **env_overrides)
+    return subprocess.Popen([sys.executable, "-m", "dojo.cli", "run", *arguments], cwd=REPO_ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def read_until(process: subprocess.Popen, marker: str, timeout: float = 60) -> str:
+    """The process's output up to the line holding `marker` (fails the test if it never comes)."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen.append(line)
+        if marker in line or (not line and process.poll() is not None):
+            break
+    text = "".join(seen)
+    assert marker in text, text
+    return text
