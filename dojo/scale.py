@@ -16,7 +16,7 @@ from typing import List, Optional
 from dojo.balancer import balancer
 from dojo.servers import (QUIET_ENV, ManagedProcess, action_server, free_port, latest_model, rasa_server,
                           server_env, stop_all)
-from dojo.stores import create_tracker_database, local_postgres, local_redis
+from dojo.stores import create_tracker_database, find_tool, local_postgres, local_redis
 from foundation.paths import REPO_ROOT, VAR_DIR
 from foundation.settings import Settings
 
@@ -50,7 +50,8 @@ class ScaleDeployment:
         env = dict(os.environ)
         env.update(QUIET_ENV)
         self.redis_url, self.tracker_db_url = self.settings.redis_url, self.settings.tracker_db_url
-        # Local store servers first: they may fail fast (not installed) before anything has started.
+        # Every missing program is reported before anything is started or initialised.
+        find_tool("haproxy", "haproxy")
         if not self.redis_url:
             local = local_redis(self.folder / "redis", free_port(), env, self.log_dir)
             self.redis, self.redis_url = local.process, local.url
