@@ -76,9 +76,6 @@ class ScaleDeployment:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.balancer_port}"
 
-    def replica_url(self, index: int) -> str:
-        return self.replicas[index].health_url.rstrip("/")
-
     def stores(self) -> List[ManagedProcess]:
         return [p for p in (self.redis, self.postgres) if p is not None]
 
