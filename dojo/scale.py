@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import List, Optional
 
 from dojo.balancer import balancer
-from dojo.servers import (QUIET_ENV, ManagedProcess, action_server, free_port, latest_model, rasa_server,
-                          server_env, stop_all)
+from dojo.servers import (QUIET_ENV, STOP_GRACE, ManagedProcess, action_server, free_port, latest_model,
+                          rasa_server, server_env, stop_all)
 from dojo.stores import create_tracker_database, find_tool, local_postgres, local_redis
 from foundation.paths import REPO_ROOT, VAR_DIR
 from foundation.settings import Settings
@@ -24,6 +24,7 @@ SCALE_ENDPOINTS = REPO_ROOT / "deploy" / "endpoints.scale.yml"
 # A replica killed mid-message leaves its conversation's lock in Redis until it expires; Rasa's default
 # is 60 s. 20 s is far above any turn's processing time and lets a moved conversation go on sooner.
 LOCK_LIFETIME_S = 20
+STORES_STOP_GRACE = 4.0
 
 
 @dataclass
@@ -111,11 +112,12 @@ class ScaleDeployment:
         return self
 
     def stop(self) -> None:
-        """The balancer and the replicas first, so no request is in flight when the stores go."""
+        """The balancer and the replicas first, so no request is in flight when the stores go; the two
+        steps share the 15 s a stop may take (Rasa needs ~3 s, PostgreSQL's fast shutdown under 1 s)."""
         try:
-            stop_all([self.balancer, *self.replicas, self.actions])
+            stop_all([self.balancer, *self.replicas, self.actions], grace=STOP_GRACE - STORES_STOP_GRACE)
         finally:
-            stop_all(self.stores())
+            stop_all(self.stores(), grace=STORES_STOP_GRACE)
 
 
 def scale_deployment_for(settings: Settings, replicas: int, *, balancer_port: Optional[int] = None,

@@ -24,15 +24,42 @@ db: ..., cache_size: 1000}`; for replicas `{..., url: postgresql://user:password
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Text, Tuple
+from typing import Any, Iterator, List, Optional, Text, Tuple
 
 import sqlalchemy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+
+# Rasa wraps every tracker store in its FailSafeTrackerStore, which swallows the store's errors: a failed
+# read becomes a new, empty conversation and a failed write lands in the process's memory, and the
+# message is answered as if nothing happened. So each failure is also noted for the message being
+# handled, and the REST channel (rasa_plugins/rest_channel.py) withholds the reply of such a message.
+_failures: "ContextVar[Optional[List[Exception]]]" = ContextVar("dojo_tracker_store_failures", default=None)
+
+
+@contextlib.contextmanager
+def noting_failures() -> Iterator[List[Exception]]:
+    """Within, every failed read or write of the tracker store is appended to the yielded list (also
+    from tasks started inside, which share the list)."""
+    failures: List[Exception] = []
+    token = _failures.set(failures)
+    try:
+        yield failures
+    finally:
+        _failures.reset(token)
+
+
+def _note_failure(error: Exception) -> None:
+    failures = _failures.get()
+    if failures is not None:
+        failures.append(error)
+
 
 # A conversation of 15 turns holds ~120 events (~0.1 MB as objects): 1,000 open conversations is
 # ~100 MB, ten times the trainees one machine serves at once.
@@ -70,6 +97,27 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             sqlalchemy.event.listen(self.engine, "connect", _write_ahead_log)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        try:
+            return await self._retrieve_cached(sender_id)
+        except Exception as error:
+            _note_failure(error)
+            raise
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        try:
+            return await super().retrieve_full_tracker(conversation_id)
+        except Exception as error:
+            _note_failure(error)
+            raise
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await self._save_cached(tracker)
+        except Exception as error:
+            _note_failure(error)
+            raise
+
+    async def _retrieve_cached(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         cached = self._stored.get(sender_id)
         if cached is not None and self.shared and self._stored_count(sender_id) != cached.stored_count:
             self.stale += 1  # another replica wrote this conversation since: read it back
@@ -88,7 +136,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._stored.move_to_end(sender_id)
         return DialogueStateTracker.from_events(sender_id, list(cached.events), self.domain.slots)
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
+    async def _save_cached(self, tracker: DialogueStateTracker) -> None:
         """Append the new events to SQLite, then keep the conversation in memory only if it is exactly
         what SQLite now holds: the cached events plus the ones just appended. Any other tracker (a new
         conversation, one rebuilt by Rasa's HTTP API) is dropped from memory and read back next time,

@@ -56,10 +56,11 @@ def load_with_fault(deployment, trainees: int, fault, after_turns: int):
     """Run the load; once `after_turns` lines are turns in the store, run `fault()` (in a thread, so the
     trainees keep talking meanwhile). Returns the session ids, the problems and the held lines."""
     retries = []
+    before = _turn_rows(deployment.settings.db_path)  # earlier tests' turns
 
     async def main():
         load = asyncio.ensure_future(run_load(deployment.rasa_url, trainees, hold_s=HOLD_S, retries=retries))
-        while _turn_rows(deployment.settings.db_path) < after_turns and not load.done():
+        while _turn_rows(deployment.settings.db_path) - before < after_turns and not load.done():
             await asyncio.sleep(0.2)
         await asyncio.to_thread(fault)
         return await load
@@ -90,15 +91,16 @@ def test_twenty_trainees_back_to_back_on_two_replicas(deployment, record_figure)
                   f"{percentile(latencies, 0.5):.0f} / {percentile(latencies, 0.95):.0f}")
 
 
-def test_redis_restarted_mid_load(deployment):
+def test_redis_restarted_mid_load(deployment, record_figure):
     def restart_redis():
         deployment.redis.stop()
         time.sleep(1.0)
         deployment.redis.start()
         deployment.redis.wait_ready()
 
-    session_ids, problems, _ = load_with_fault(deployment, 6, restart_redis, after_turns=20)
+    session_ids, problems, retries = load_with_fault(deployment, 6, restart_redis, after_turns=20)
     assert_nothing_lost_or_doubled(deployment, session_ids, problems, 6)
+    record_figure("two replicas, Redis restarted mid-load: lines held and sent again", len(retries))
 
 
 def test_postgres_unavailable_for_ten_seconds(deployment, record_figure):
@@ -114,15 +116,16 @@ def test_postgres_unavailable_for_ten_seconds(deployment, record_figure):
     record_figure("two replicas, PostgreSQL away 10 s: lines held and sent again", len(retries))
 
 
-def test_a_replica_killed_mid_session_hands_its_conversations_over_intact(deployment):
+def test_a_replica_killed_mid_session_hands_its_conversations_over_intact(deployment, record_figure):
     """Runs last: the killed replica is not restarted (another ~20 s model load)."""
     victim = deployment.replicas[0]
 
     def kill_replica():
         victim.kill()
 
-    session_ids, problems, _ = load_with_fault(deployment, 8, kill_replica, after_turns=30)
+    session_ids, problems, retries = load_with_fault(deployment, 8, kill_replica, after_turns=30)
     assert not victim.running()
+    record_figure("two replicas, one SIGKILLed mid-load: lines held and sent again", len(retries))
     assert_nothing_lost_or_doubled(deployment, session_ids, problems, 8)
     # History intact: every line of every call is in the shared tracker store, in order (a line sent
     # again after the replica died appears twice in a row there: Rasa logs each message it receives).
