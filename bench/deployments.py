@@ -14,13 +14,13 @@ from foundation.settings import Settings
 def add_replicas_argument(parser: argparse.ArgumentParser, several: bool = False) -> None:
     parser.add_argument("--replicas", type=int, nargs="+" if several else None, metavar="K",
                         help="run against K Rasa replicas behind HAProxy (PostgreSQL tracker store, Redis lock "
-                             "store) instead of the single-machine simulator"
+                             "store) instead of the single-machine simulator (K = 0)"
                              + ("; several values run each, side by side" if several else ""))
 
 
 def start_servers(settings: Settings, replicas: Optional[int], folder: Path):
-    """Started servers with `rasa_url`, `stop()` and `process_ids()`; the single machine when `replicas` is None."""
-    if replicas is None:
+    """Started servers with `rasa_url` and `stop()`; the single machine when `replicas` is None or 0."""
+    if not replicas:
         return simulator_for(settings, log_dir=folder / "logs").start()
     folder.chmod(0o755)  # PostgreSQL runs as `postgres` when the benchmark runs as root
     return scale_deployment_for(settings, replicas, balancer_port=free_port(), actions_port=free_port(),

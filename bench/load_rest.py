@@ -8,7 +8,7 @@ Targets (2 cores): p95 < 300 ms at N = 50, < 800 ms at N = 100, zero lost turns.
 Run: `.venv/bin/python bench/load_rest.py --trainees 10 50 100 [--think 5 15] [--replicas 1 2] [--json out.json]`;
 `--think` paces each trainee like a person typing (bench/figures.py), without it lines go back to back;
 `--replicas K…` runs against K Rasa replicas behind HAProxy (docs/deploy.md), each K in turn
-(`replicas: 0` in a row is the single-machine simulator).
+(0: the single-machine simulator; `replicas: 0` in a row).
 """
 from __future__ import annotations
 
