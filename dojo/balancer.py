@@ -6,7 +6,8 @@ Every dojo client names the conversation in the `X-Dojo-Conversation` header
 replica, whose tracker cache and in-process state stay warm, and two replicas never take the same
 conversation at once (open-source Rasa's Redis lock store has a race there, RasaHQ/rasa#9213).
 
-When a replica dies, the health check marks it down within ~2 s and only its conversations move
+When a replica dies, the health check marks it down within ~2 s (a busy replica's late answer is not
+a failure: `timeout check 15s`) and only its conversations move
 (consistent hashing); a request that finds it dead before that is retried on another replica
 (`retry-on conn-failure empty-response` with `option redispatch 1`). Retrying a message is safe: its
 message key makes the action server answer a replayed message with the turn already played. The
@@ -57,9 +58,15 @@ backend replicas
     # One conversation, one replica: a consistent hash of the conversation id every client sends.
     balance hdr({CONVERSATION_HEADER})
     hash-type consistent
+    # A dead replica refuses the check's connection at once: down within ~2 s. A busy one answers late
+    # (its one event loop is working through queued messages), so the answer may take up to 15 s
+    # before a check counts as failed; otherwise a loaded pool would be marked down whole (503).
     option httpchk GET /
     http-check expect status 200
-    default-server check inter 1s fall 2 rise 2
+    timeout check 15s
+    # A replica whose host name does not resolve yet (compose starting) waits in maintenance instead of
+    # stopping HAProxy from starting.
+    default-server check inter 1s fall 2 rise 2 init-addr last,libc,none
 {servers}
 """
 

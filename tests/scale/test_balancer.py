@@ -4,6 +4,7 @@ conversations move to a living one without the client seeing an error."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import textwrap
 from collections import Counter
@@ -13,6 +14,7 @@ import pytest
 
 from dojo.balancer import balancer, haproxy_config
 from dojo.servers import ManagedProcess, free_port, http_ok, stop_all
+from dojo.stores import find_tool
 from foundation.paths import REPO_ROOT
 from foundation.turn_message import CONVERSATION_HEADER
 
@@ -97,6 +99,10 @@ def test_the_compose_balancer_file_is_what_dojo_writes():
     function, so the routing rules cannot drift apart."""
     expected = haproxy_config("*:5005", [("rasa1", "rasa1:5005"), ("rasa2", "rasa2:5005")])
     assert (REPO_ROOT / "deploy" / "haproxy.cfg").read_text() == expected
+    # HAProxy itself accepts it, even where the replicas' host names do not resolve (as here).
+    check = subprocess.run([find_tool("haproxy", "haproxy"), "-c", "-f", str(REPO_ROOT / "deploy" / "haproxy.cfg")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_health_probe_is_false_until_something_answers():
