@@ -28,11 +28,16 @@ def start_servers(settings: Settings, replicas: Optional[int], folder: Path):
 
 
 def process_ids(servers) -> Dict[str, int]:
-    """{"rasa": pid, "actions": pid} for the single machine; "rasa1", "rasa2"… for replicas."""
+    """{"rasa": pid, "actions": pid} for the single machine; "rasa1", "rasa2"…, "haproxy", "postgres" and
+    "redis" as well for replicas."""
     rasa = getattr(servers, "replicas", None) or [servers.rasa]
     pids = {"actions": servers.actions.process.pid}
     if len(rasa) == 1:
         pids["rasa"] = rasa[0].process.pid
     else:
         pids.update({f"rasa{n}": replica.process.pid for n, replica in enumerate(rasa, start=1)})
+    for name in ("balancer", "postgres", "redis"):
+        managed = getattr(servers, name, None)
+        if managed is not None and managed.process is not None:
+            pids["haproxy" if name == "balancer" else name] = managed.process.pid
     return pids

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 from pathlib import Path
 
@@ -60,3 +61,20 @@ def _children(pid: int):
     for child in list(found):
         found.extend(_children(child))
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its living children (PostgreSQL's workers, say); 0 for a process gone."""
+    total = 0.0
+    for candidate in [pid, *_children(pid)]:
+        try:
+            total += cpu_seconds(candidate)
+        except OSError:
+            continue
+    return total

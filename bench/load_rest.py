@@ -25,7 +25,7 @@ from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.figures import ThinkTime, add_think_argument, percentile, rss_mb  # noqa: E402
+from bench.figures import ThinkTime, add_think_argument, percentile, rss_mb, tree_cpu_seconds  # noqa: E402
 from foundation.errors import SimulatorUnavailable  # noqa: E402
 from rasa_client import RasaClient  # noqa: E402
 from bench.deployments import add_replicas_argument, process_ids, start_servers  # noqa: E402
@@ -134,8 +134,12 @@ def main() -> None:
                 servers = start_servers(settings, replicas, Path(tmp))
                 try:
                     asyncio.run(run_load(servers.rasa_url, 2))  # warm-up
+                    pids = process_ids(servers)
+                    cpu_before = {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
                     session_ids, latencies, problems, elapsed = asyncio.run(run_load(servers.rasa_url, count, args.think))
-                    memory = {f"{name}_mb": rss_mb(pid) for name, pid in process_ids(servers).items()}
+                    cpu_ms = {name: round(1000 * (tree_cpu_seconds(pid) - cpu_before[name]) / max(1, len(latencies)), 1)
+                              for name, pid in pids.items()}
+                    memory = {f"{name}_mb": rss_mb(pid) for name, pid in pids.items()}
                     lost = lost_turns(settings.db_path, session_ids)
                 finally:
                     servers.stop()
@@ -143,7 +147,7 @@ def main() -> None:
                 "replicas": replicas or 0, "trainees": count, "think_s": list(args.think), "turns": len(latencies),
                 "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
                 "p99_ms": round(percentile(latencies, 0.99), 1), "turns_per_s": round(len(latencies) / elapsed, 1),
-                "lost_turns": lost, "reply_problems": len(problems), **memory,
+                "lost_turns": lost, "reply_problems": len(problems), "cpu_ms_per_turn": cpu_ms, **memory,
             }
             results.append(row)
             print(json.dumps(row))

@@ -45,7 +45,7 @@ for _name, _value in (("RASA_TELEMETRY_ENABLED", "false"), ("TF_CPP_MIN_LOG_LEVE
 
 from telegram import Update  # noqa: E402
 
-from bench.figures import ThinkTime, add_think_argument, percentile, rss_mb  # noqa: E402
+from bench.figures import ThinkTime, add_think_argument, cpu_seconds, percentile, rss_mb  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.main import SIMULATOR_TIMEOUT_S  # noqa: E402
 from bot.network import RetryingRateLimiter  # noqa: E402
@@ -197,12 +197,6 @@ class MemorySampler:
     def __exit__(self, *exc_info) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def own_rss_mb() -> float:
