@@ -127,7 +127,9 @@ def local_postgres(folder: Path, port: int, env: Dict[str, str], log_dir: Path) 
         )
         if result.returncode != 0:
             shutil.rmtree(data, ignore_errors=True)
-            raise ServiceStartError(f"initdb failed in {data}: {result.stderr.strip()[-600:]}")
+            reach = (" (dojo runs as root, so PostgreSQL runs as `postgres`, which must be able to reach this folder;"
+                     " or set DOJO_TRACKER_DB_URL)") if user else ""
+            raise ServiceStartError(f"initdb failed in {data}{reach}: {result.stderr.strip()[-600:]}")
     password = password_file.read_text().strip()
     admin_url = f"postgresql://{POSTGRES_USER}:{quote(password, safe='')}@127.0.0.1:{port}/postgres"
     process = ManagedProcess(
