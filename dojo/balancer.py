@@ -65,8 +65,9 @@ backend replicas
     http-check expect status 200
     timeout check 15s
     # A replica whose host name does not resolve yet (compose starting) waits in maintenance instead of
-    # stopping HAProxy from starting.
-    default-server check inter 1s fall 2 rise 2 init-addr last,libc,none
+    # stopping HAProxy from starting. Weight 100 puts 1,600 points per replica on the hash ring instead
+    # of 16: with 16, one measured run split 200 conversations about 35/65 between two replicas.
+    default-server check inter 1s fall 2 rise 2 init-addr last,libc,none weight 100
 {servers}
 """
 
