@@ -78,3 +78,11 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
     return total
+
+
+def machine_cpu_jiffies() -> tuple:
+    """(busy, total) CPU time of the whole machine so far, all cores, from /proc/stat: what other
+    programs on a shared machine take shows up as busy time that is not ours."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -25,7 +26,8 @@ from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.figures import ThinkTime, add_think_argument, percentile, rss_mb, tree_cpu_seconds  # noqa: E402
+from bench.figures import (ThinkTime, add_think_argument, cpu_seconds, machine_cpu_jiffies, percentile,  # noqa: E402
+                           rss_mb, tree_cpu_seconds)
 from foundation.errors import SimulatorUnavailable  # noqa: E402
 from rasa_client import RasaClient  # noqa: E402
 from bench.deployments import add_replicas_argument, process_ids, start_servers  # noqa: E402
@@ -140,9 +142,19 @@ def main() -> None:
                     asyncio.run(run_load(servers.rasa_url, 2))  # warm-up
                     pids = process_ids(servers)
                     cpu_before = {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
+                    cpu_before["load driver"] = cpu_seconds(os.getpid())
+                    machine_before = machine_cpu_jiffies()
                     session_ids, latencies, problems, elapsed = asyncio.run(run_load(servers.rasa_url, count, args.think))
+                    machine_busy, machine_total = (a - b for a, b in zip(machine_cpu_jiffies(), machine_before))
                     cpu_ms = {name: round(1000 * (tree_cpu_seconds(pid) - cpu_before[name]) / max(1, len(latencies)), 1)
                               for name, pid in pids.items()}
+                    cpu_ms["load driver"] = round(1000 * (cpu_seconds(os.getpid()) - cpu_before["load driver"])
+                                                  / max(1, len(latencies)), 1)
+                    # Of all the machine's cores: busy in all, and busy with this benchmark's processes.
+                    cores = os.cpu_count() or 1
+                    ours = sum(cpu_ms.values()) * len(latencies) / 1000 / elapsed / cores
+                    machine = {"machine_busy_pct": round(100 * machine_busy / max(1, machine_total), 1),
+                               "benchmark_busy_pct": round(100 * ours, 1)}
                     memory = {f"{name}_mb": rss_mb(pid) for name, pid in pids.items()}
                     lost = lost_turns(settings.db_path, session_ids)
                 finally:
@@ -151,7 +163,7 @@ def main() -> None:
                 "replicas": replicas or 0, "trainees": count, "think_s": list(args.think), "turns": len(latencies),
                 "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
                 "p99_ms": round(percentile(latencies, 0.99), 1), "turns_per_s": round(len(latencies) / elapsed, 1),
-                "lost_turns": lost, "reply_problems": len(problems), "cpu_ms_per_turn": cpu_ms, **memory,
+                "lost_turns": lost, "reply_problems": len(problems), "cpu_ms_per_turn": cpu_ms, **machine, **memory,
             }
             results.append(row)
             print(json.dumps(row))
