@@ -32,37 +32,64 @@ class ActionDebtorTurn(Action):
         message = tracker.latest_message or {}
         message_key = (message.get("metadata") or {}).get(MESSAGE_KEY)
         message_key = str(message_key) if message_key else None
-        if message_key and _replay_played_turn(dispatcher, tracker.sender_id, message_key, lang):
-            return []
-        text = clean_text(message.get("text"))
-        intent = (message.get("intent") or {}).get("name")
-        confidence = (message.get("intent") or {}).get("confidence")
-        score = score_safely(text, lang, scenario.regime, tracker.get_slot("last_debtor_line"))
-        act = TraineeAct(
-            intent=None if intent in UNREADABLE_INTENTS else intent,
-            confidence=float(confidence or 0.0),
-            text=text,
-            lang=lang,
-            amount=first_entity(message.get("entities"), "amount"),
-            date=first_entity(message.get("entities"), "date"),
-            signal=signal_from_score(score),
-        )
+        if message_key:
+            played = _replay_played_turn(dispatcher, tracker.sender_id, message_key, lang)
+            if played is not None:
+                return _catch_up(tracker, call, message, played)
+        act, score = _trainee_act(message, call, tracker)
         turn = advance(state, persona, scenario, act, lang)
         return _log_and_reply(dispatcher, tracker, scenario, lang, state, turn, act, score, message_key)
 
 
-def _replay_played_turn(dispatcher, session_id: str, message_key: str, lang: str) -> bool:
+def _trainee_act(message: Dict[str, Any], call, tracker: Tracker):
+    """What the trainee did in this message (NLU's act, entities, the graders' signal), and the score."""
+    text = clean_text(message.get("text"))
+    intent = (message.get("intent") or {}).get("name")
+    confidence = (message.get("intent") or {}).get("confidence")
+    score = score_safely(text, call.lang, call.scenario.regime, tracker.get_slot("last_debtor_line"))
+    act = TraineeAct(
+        intent=None if intent in UNREADABLE_INTENTS else intent,
+        confidence=float(confidence or 0.0),
+        text=text,
+        lang=call.lang,
+        amount=first_entity(message.get("entities"), "amount"),
+        date=first_entity(message.get("entities"), "date"),
+        signal=signal_from_score(score),
+    )
+    return act, score
+
+
+def _catch_up(tracker: Tracker, call, message: Dict[str, Any], played: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """A replayed message whose turn the tracker never saw gets that turn's slots after all.
+
+    The action server commits a turn before Rasa saves the conversation; when that save fails (Rasa
+    killed in between, or its tracker store unreachable, e.g. PostgreSQL down in the scale deployment),
+    the client sends the message again and the tracker is one turn behind the progress store. Without
+    the played turn's state the next message would be played as that same turn number again and
+    lost. The debtor's move is deterministic (state, seed, act), so it is computed again and used only
+    when it gives exactly the turn that was played."""
+    if not played or played["turn_no"] != call.state.turn + 1:
+        return []  # the tracker already has it (a plain retry), or the store could not say
+    act, _ = _trainee_act(message, call, tracker)
+    turn = advance(call.state, call.persona, call.scenario, act, call.lang)
+    if turn.state.turn != played["turn_no"] or turn.reply != played["debtor_reply"]:
+        return []
+    return _changed_slots(tracker, _turn_slots(turn))
+
+
+def _replay_played_turn(dispatcher, session_id: str, message_key: str, lang: str) -> Optional[Dict[str, Any]]:
     """A message that was already played (the client timed out and sent it again) gets the same
-    debtor line back and moves nothing: no second turn row, no second violation, no mood change."""
+    debtor line back and moves nothing: no second turn row, no second violation, no mood change.
+    Returns the played turn, {} when the store could not be read (the trainee was told), or None."""
     try:
         store = process_resources.store()
         played = store.turn_for_message(session_id, message_key)
         if played is None:
-            return False
+            return None
         session = store.session(session_id) or {}
     except StoreError:
         utter_system(dispatcher, session_id, "store_unavailable", lang)
-        return True
+        return {}
     report = session.get("report") if played["outcome"] else None
     dispatcher.utter_message(
         text=played["debtor_reply"],
@@ -70,7 +97,7 @@ def _replay_played_turn(dispatcher, session_id: str, message_key: str, lang: str
                                   played["state"] or {}, played["findings"], played["outcome"], None, report,
                                   replayed=True),
     )
-    return True
+    return played
 
 
 def _changed_slots(tracker: Tracker, values: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -104,10 +131,14 @@ def _log_and_reply(dispatcher, tracker, scenario, lang, before, turn, act, score
         json_message=turn_payload(session_id, turn.state.turn, act.intent, act.confidence, turn.state.public(),
                                   findings, turn.outcome, tip, report),
     )
-    return _changed_slots(tracker, {
+    return _changed_slots(tracker, _turn_slots(turn))
+
+
+def _turn_slots(turn) -> Dict[str, Any]:
+    return {
         "mood": mood(turn.state),
         "stage": turn.state.stage,
         "outcome": turn.outcome,
         "last_debtor_line": turn.reply,
         "debtor_state": turn.state.to_dict(),
-    })
+    }

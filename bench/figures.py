@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 from pathlib import Path
 
@@ -60,3 +61,28 @@ def _children(pid: int):
     for child in list(found):
         found.extend(_children(child))
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its living children (PostgreSQL's workers, say); 0 for a process gone."""
+    total = 0.0
+    for candidate in [pid, *_children(pid)]:
+        try:
+            total += cpu_seconds(candidate)
+        except OSError:
+            continue
+    return total
+
+
+def machine_cpu_jiffies() -> tuple:
+    """(busy, total) CPU time of the whole machine so far, all cores, from /proc/stat: what other
+    programs on a shared machine take shows up as busy time that is not ours."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)

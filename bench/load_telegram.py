@@ -15,7 +15,8 @@ so the figures show the bot and the simulator, not the flood limit — the outpu
 Also estimates where a turn's time goes: the action server's own work (score_reply + engine.advance +
 store.record_turn, replayed in-process over the logged turns) against the REST and Telegram latencies.
 
-Run: `.venv/bin/python bench/load_telegram.py --trainees 10 50 100 [--think 5 15] [--json out.json]`.
+Run: `.venv/bin/python bench/load_telegram.py --trainees 10 50 100 [--think 5 15] [--replicas K] [--json out.json]`;
+`--replicas K` puts K Rasa replicas behind HAProxy in place of the one Rasa server (docs/deploy.md).
 """
 from __future__ import annotations
 
@@ -44,13 +45,13 @@ for _name, _value in (("RASA_TELEMETRY_ENABLED", "false"), ("TF_CPP_MIN_LOG_LEVE
 
 from telegram import Update  # noqa: E402
 
-from bench.figures import ThinkTime, add_think_argument, percentile, rss_mb  # noqa: E402
+from bench.figures import ThinkTime, add_think_argument, cpu_seconds, percentile, rss_mb  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.main import SIMULATOR_TIMEOUT_S  # noqa: E402
 from bot.network import RetryingRateLimiter  # noqa: E402
 from bot.roles import store_user_id  # noqa: E402
 from rasa_client import RasaClient  # noqa: E402
-from dojo.servers import simulator_for  # noqa: E402
+from bench.deployments import add_replicas_argument, process_ids, start_servers  # noqa: E402
 from foundation.settings import Settings  # noqa: E402
 from fake_telegram import Call, FakeBotApi, TgUser  # noqa: E402
 from progress.store import Store  # noqa: E402
@@ -196,12 +197,6 @@ class MemorySampler:
     def __exit__(self, *exc_info) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def own_rss_mb() -> float:
@@ -363,6 +358,7 @@ def main() -> None:
                         help=f"the bot's Rasa HTTP timeout in seconds (the bot's own: {SIMULATOR_TIMEOUT_S:g})")
     parser.add_argument("--reply-timeout", type=float, default=180.0, help="seconds a trainee waits for a reply")
     add_think_argument(parser)
+    add_replicas_argument(parser)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     warnings = collections.Counter()
@@ -386,11 +382,11 @@ def main() -> None:
         # A token enables Rasa's HTTP API (for /model/parse in the breakdown); the REST channel ignores it.
         settings = Settings.from_env(environ={}).with_(db_path=Path(tmp) / "dojo.db",
                                                        tracker_db=Path(tmp) / "tracker.db", rasa_token=RASA_TOKEN)
-        simulator = simulator_for(settings, log_dir=Path(tmp) / "logs").start()
-        print(f"model: {simulator.model_path.name}")
+        simulator = start_servers(settings, args.replicas, Path(tmp))
+        print(f"model: {simulator.model_path.name}; Rasa replicas behind HAProxy: {args.replicas or 'none (one Rasa server)'}")
         all_sessions: List[str] = []
         try:
-            pids = {"rasa": simulator.rasa.process.pid, "actions": simulator.actions.process.pid}
+            pids = process_ids(simulator)
             warm = asyncio.run(run_round(settings, simulator.rasa_url, scenarios, 2, 500_000, args.bot_rate,
                                          args.rasa_timeout, args.reply_timeout))
             if warm["problems"]:
@@ -416,8 +412,12 @@ def main() -> None:
                     "p99_ms": round(percentile(latencies, 0.99), 1), "max_ms": round(max(latencies, default=0), 1),
                     "turns_per_s": round(len(latencies) / outcome["elapsed"], 1),
                     "lost_turns": outcome["lost"], "duplicated_turns": outcome["duplicated"], "reply_problems": len(outcome["problems"]),
-                    "rasa_mb": memory_end["rasa"], "actions_mb": memory_end["actions"], "bench_mb": memory_end["bench"],
-                    "rasa_peak_mb": sampler.peak["rasa"], "actions_peak_mb": sampler.peak["actions"],
+                    "replicas": args.replicas or 0,
+                    # With replicas, Rasa's memory is the sum over them.
+                    "rasa_mb": round(sum(mb for name, mb in memory_end.items() if name.startswith("rasa")), 1),
+                    "actions_mb": memory_end["actions"], "bench_mb": memory_end["bench"],
+                    "rasa_peak_mb": round(sum(mb for name, mb in sampler.peak.items() if name.startswith("rasa")), 1),
+                    "actions_peak_mb": sampler.peak["actions"],
                     "bench_peak_mb": sampler.peak["bench"], "setup_s": round(outcome["setup_s"], 1),
                     "cpu_ms_per_turn": {name: round(1000 * used / max(1, len(latencies)), 1)
                                         for name, used in cpu_used.items()},

@@ -22,3 +22,12 @@ class UnknownScenarioError(DojoError):
         super().__init__(
             f"Unknown scenario id {scenario_id!r}. Available: {', '.join(self.known_ids)}"
         )
+
+
+class PortInUseError(DojoError):
+    """Raised when a port `dojo run` needs is taken; the message names the process holding it when it can."""
+
+
+class MissingToolError(DojoError):
+    """Raised when a server the scale deployment starts itself (Redis, PostgreSQL, HAProxy) is not
+    installed; the message names the distribution package to install, or the setting to use instead."""

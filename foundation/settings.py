@@ -20,6 +20,8 @@ ENVIRONMENT = {
     "DOJO_ACTIONS_PORT": ("5055", "port `dojo run` binds the action server to"),
     "DOJO_RASA_TOKEN": ("", "token for the Rasa HTTP API (enables `--enable-api` with auth)"),
     "DOJO_TRACKER_DB": ("var/tracker.db", "SQLite file of Rasa's persistent tracker store"),
+    "DOJO_TRACKER_DB_URL": ("", "`dojo run --replicas`: PostgreSQL URL of the shared tracker store; empty: a local one under var/"),
+    "DOJO_REDIS_URL": ("", "`dojo run --replicas`: Redis URL of the shared lock store; empty: a local one under var/"),
     "DOJO_MODEL_DIR": ("models", "where trained Rasa models are kept"),
     "DOJO_LEAD_IDS": ("", "comma-separated Telegram user ids that are team leads from the start"),
     "DOJO_TRAINER_IDS": ("", "comma-separated Telegram user ids that are trainers from the start"),
@@ -69,6 +71,8 @@ class Settings:
     actions_port: int = 5055
     rasa_token: str = ""
     tracker_db: Path = VAR_DIR / "tracker.db"
+    tracker_db_url: str = field(default="", repr=False)
+    redis_url: str = field(default="", repr=False)
     model_dir: Path = REPO_ROOT / "models"
     lead_ids: Tuple[int, ...] = ()
     trainer_ids: Tuple[int, ...] = ()
@@ -97,6 +101,8 @@ class Settings:
             actions_port=int(merged["DOJO_ACTIONS_PORT"]),
             rasa_token=merged["DOJO_RASA_TOKEN"],
             tracker_db=_path(merged["DOJO_TRACKER_DB"]),
+            tracker_db_url=merged["DOJO_TRACKER_DB_URL"],
+            redis_url=merged["DOJO_REDIS_URL"],
             model_dir=_path(merged["DOJO_MODEL_DIR"]),
             lead_ids=_ids(merged["DOJO_LEAD_IDS"]),
             trainer_ids=_ids(merged["DOJO_TRAINER_IDS"]),

@@ -32,6 +32,9 @@ from foundation.errors import SimulatorUnavailable
 
 # The REST metadata field that carries a client's id for one trainee message (read by the actions).
 MESSAGE_KEY = "message_key"
+# The HTTP header naming the conversation (the session id) on every request a dojo client sends: the
+# balancer in front of several Rasa replicas hashes it, so one conversation always reaches one replica.
+CONVERSATION_HEADER = "X-Dojo-Conversation"
 # The key of the custom payload in a debtor reply.
 PAYLOAD_KEY = "dojo"
 PAYLOAD_FIELDS = ("session_id", "turn", "intent", "confidence", "state", "findings", "outcome", "tip", "report",

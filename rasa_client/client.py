@@ -12,8 +12,8 @@ from typing import Any, Dict, Optional
 import httpx
 
 from foundation.errors import SimulatorUnavailable
-from foundation.turn_message import (MESSAGE_KEY, DebtorReply, end_session_message, sanitize_trainee_text,
-                                     start_session_message)
+from foundation.turn_message import (CONVERSATION_HEADER, MESSAGE_KEY, DebtorReply, end_session_message,
+                                     sanitize_trainee_text, start_session_message)
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 
@@ -52,7 +52,7 @@ class RasaClient:
         if message_key:
             body["metadata"] = {MESSAGE_KEY: message_key}
         try:
-            response = await self._http.post(WEBHOOK_PATH, json=body)
+            response = await self._http.post(WEBHOOK_PATH, json=body, headers={CONVERSATION_HEADER: session_id})
             response.raise_for_status()
             messages = response.json()
         except httpx.HTTPStatusError as exc:

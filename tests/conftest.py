@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from dojo.servers import QUIET_ENV
+from dojo.servers import QUIET_ENV, free_port, stop_all
+from dojo.stores import LocalStore, create_tracker_database, local_postgres, local_redis
 
 for _name, _value in QUIET_ENV.items():
     os.environ.setdefault(_name, _value)
@@ -80,6 +83,46 @@ def simulator(live_simulator):
     """The live simulator, restarted first if an earlier test broke it."""
     live_simulator.ensure_running()
     return live_simulator
+
+
+# Real Redis and PostgreSQL servers for the scale deployment's tests, on free loopback ports in temporary
+# folders, started once per test run when a test asks and stopped at its end (the Debian packages
+# `redis-server` and `postgresql`; `.ci/run` installs them).
+@pytest.fixture(scope="session")
+def store_folder():
+    # PostgreSQL runs as the `postgres` user when the tests run as root: it must reach its folder,
+    # which pytest's own temporary folders (mode 0700) do not allow.
+    path = Path(tempfile.mkdtemp(prefix="dojo-scale-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _started(store: LocalStore) -> LocalStore:
+    store.process.start()
+    try:
+        store.process.wait_ready()
+    except BaseException:
+        stop_all([store.process])
+        raise
+    return store
+
+
+@pytest.fixture(scope="session")
+def redis_server(store_folder):
+    env = dict(os.environ, **QUIET_ENV)
+    store = _started(local_redis(store_folder / "redis", free_port(), env, store_folder / "logs"))
+    yield store
+    stop_all([store.process])
+
+
+@pytest.fixture(scope="session")
+def postgres_server(store_folder):
+    env = dict(os.environ, **QUIET_ENV)
+    store = _started(local_postgres(store_folder / "postgres", free_port(), env, store_folder / "logs"))
+    create_tracker_database(store.url)
+    yield store
+    stop_all([store.process])
 
 
 # Measured figures (F1, recall, latency…) that tests compute; printed at the end of every run so
