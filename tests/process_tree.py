@@ -3,6 +3,7 @@ and `dojo run` started as a user starts it. (In tests/, which the root conftest 
 every test folder can import it.)"""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -69,10 +70,8 @@ def wait_for_descendants(pid: int, count: int, timeout: float) -> Set[int]:
 
 def kill_quietly(pids: Iterable[int]) -> None:
     for pid in alive(pids):
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it ended on its own in the meantime
             os.kill(pid, 9)
-        except ProcessLookupError:
-            pass
 
 
 def start_dojo_run(env_overrides: Dict[str, str], *arguments: str) -> subprocess.Popen:

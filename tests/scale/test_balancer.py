@@ -37,7 +37,7 @@ REPLICA = textwrap.dedent('''
             self.answer()
 
         def log_message(self, *args):
-            pass
+            """Silent: the test reads the answers, not the server's access log."""
 
     ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Replica).serve_forever()
 ''')

@@ -3,6 +3,7 @@ scripts/ensure-lrs.sh and cached under .cache/, served by uvicorn on a free 127.
 file-system backend (appending: see ralph_append_server.py), so a kill and a restart keep what it stored."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -72,11 +73,9 @@ class Lrs:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("the LRS exited:\n" + (self.workdir / "lrs.log").read_text()[-2000:])
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet: ask again shortly
                 if httpx.get(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1).status_code == 200:
                     return self
-            except httpx.HTTPError:
-                pass
             time.sleep(0.2)
         raise RuntimeError("the LRS did not start in 60 s")
 
