@@ -8,6 +8,7 @@ from typing import Iterable, Optional, Sequence
 import pytest
 
 from progress.store import Store
+from shared_helpers import Clock
 
 PERSONAS = ("willing_but_broke", "able_but_unwilling", "hostile", "evasive")
 SCENARIOS = [
@@ -23,19 +24,6 @@ def open_store(path, clock):
     store = Store.open(path, clock=clock, busy_timeout=1.0)
     store.sync_scenarios(SCENARIOS)
     return store
-
-
-class Clock:
-    """A clock the test advances by hand, so ages and half-lives are exact."""
-
-    def __init__(self, start: dt.datetime):
-        self.current = start
-
-    def __call__(self) -> dt.datetime:
-        return self.current
-
-    def advance(self, **delta) -> None:
-        self.current += dt.timedelta(**delta)
 
 
 def violation(category: str, severity: str = "major") -> dict:

@@ -7,12 +7,12 @@ import warnings
 
 import matplotlib.image as mpimg
 import pytest
-from matplotlib.text import Text
 from typer.testing import CliRunner
 
 from dojo.cli import app
 from drill_world import findings, play, violation
 from progress import charts, queries
+from shared_helpers import drawn_texts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NO_FEELING = {"observation": True, "feeling": False, "need": True, "request": True}
@@ -29,24 +29,12 @@ def team(store, clock):
     return store
 
 
-def _drawn(monkeypatch) -> list:
-    drawn = []
-    original = Text.set_text
-
-    def spy(self, value):
-        drawn.append(str(value))
-        return original(self, value)
-
-    monkeypatch.setattr(Text, "set_text", spy)
-    return drawn
-
-
 @pytest.mark.parametrize("draw", [charts.team_heatmap_png, charts.time_to_certify_png])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_team_charts_render_in_both_languages(team, draw, lang, monkeypatch):
     if lang == "zh" and charts.cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk); .ci/run installs one")
-    drawn = _drawn(monkeypatch)
+    drawn = drawn_texts(monkeypatch)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = draw(team, lang=lang)

@@ -2,7 +2,7 @@
 whole sessions played through the public API the way the action server drives them."""
 from __future__ import annotations
 
-import datetime as dt
+from shared_helpers import Clock  # the progress tests import it from here
 
 PERSONAS = ("willing_but_broke", "able_but_unwilling", "hostile", "evasive")
 SCENARIOS = [
@@ -10,20 +10,6 @@ SCENARIOS = [
      "title_zh": f"{persona} 场景", "title_en": f"{persona} scenario", "difficulty": str(level), "bucket": "M1"}
     for level, persona in enumerate(PERSONAS, start=1) for regime in ("cn", "us")
 ]
-
-
-class Clock:
-    """A clock the test advances by hand, so windows and due dates are exact."""
-
-    def __init__(self, start: dt.datetime):
-        self.current = start
-
-    def __call__(self) -> dt.datetime:
-        return self.current
-
-    def advance(self, **delta) -> None:
-        self.current += dt.timedelta(**delta)
-
 
 
 def report(overall=82, compliance=95, nvc=70, deescalation=72, violations=(), passed=True) -> dict:

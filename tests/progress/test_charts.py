@@ -9,6 +9,7 @@ import pytest
 from progress import charts
 from progress.errors import UnknownTrainee
 from progress_fixtures import play, report, violation
+from shared_helpers import drawn_texts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -66,21 +67,6 @@ def test_labels_fall_back_to_english_without_a_cjk_font(monkeypatch):
     assert charts.label("Certification funnel", "认证漏斗") == "Certification funnel / 认证漏斗"
 
 
-def _drawn_texts(monkeypatch) -> list:
-    """Every string the charts draw, caught on its way into matplotlib."""
-    from matplotlib.text import Text
-
-    drawn = []
-    original = Text.set_text
-
-    def spy(self, value):
-        drawn.append(str(value))
-        return original(self, value)
-
-    monkeypatch.setattr(Text, "set_text", spy)
-    return drawn
-
-
 @pytest.mark.parametrize("draw", [
     lambda s: charts.trainee_scores_png(s, "li", lang="zh"),
     lambda s: charts.team_funnel_png(s, lang="zh"),
@@ -92,7 +78,7 @@ def test_a_chinese_chart_has_every_glyph(history, draw, monkeypatch):
 
     if charts.cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk); .ci/run installs one")
-    drawn = _drawn_texts(monkeypatch)
+    drawn = drawn_texts(monkeypatch)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = draw(history)
@@ -107,7 +93,7 @@ def test_the_zh_legend_uses_the_labels_file(history, monkeypatch):
 
     if charts.cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
-    drawn = _drawn_texts(monkeypatch)
+    drawn = drawn_texts(monkeypatch)
     charts.trainee_scores_png(history, "li", lang="zh")
     charts.violations_over_time_png(history, lang="zh")
     assert label("dimensions", "nvc", "zh") in drawn and label("categories", "harassment", "zh") in drawn
@@ -118,7 +104,7 @@ def test_without_a_cjk_font_charts_are_english_with_one_warning(history, monkeyp
     monkeypatch.setattr(charts.font_manager, "findSystemFonts", lambda *a, **k: [])
     charts.cjk_font.cache_clear()
     try:
-        drawn = _drawn_texts(monkeypatch)
+        drawn = drawn_texts(monkeypatch)
         with caplog.at_level("WARNING", logger="progress.charts"):
             charts.trainee_scores_png(history, "li", lang="zh")
             charts.violations_over_time_png(history, lang="zh")
