@@ -15,8 +15,9 @@ so the figures show the bot and the simulator, not the flood limit — the outpu
 Also estimates where a turn's time goes: the action server's own work (score_reply + engine.advance +
 store.record_turn, replayed in-process over the logged turns) against the REST and Telegram latencies.
 
-Run: `.venv/bin/python bench/load_telegram.py --trainees 10 50 100 [--think 5 15] [--replicas K] [--json out.json]`;
-`--replicas K` puts K Rasa replicas behind HAProxy in place of the one Rasa server (docs/deploy.md).
+Run: `.venv/bin/python bench/load_telegram.py --trainees 10 50 100 [--think 5 15] [--replicas 0 1 2] [--json out.json]`;
+`--replicas K…` puts K Rasa replicas behind HAProxy in place of the one Rasa server (docs/deploy.md), each K
+in turn within one run so the deployments sit side by side (0: the single-machine simulator).
 """
 from __future__ import annotations
 
@@ -358,7 +359,7 @@ def main() -> None:
                         help=f"the bot's Rasa HTTP timeout in seconds (the bot's own: {SIMULATOR_TIMEOUT_S:g})")
     parser.add_argument("--reply-timeout", type=float, default=180.0, help="seconds a trainee waits for a reply")
     add_think_argument(parser)
-    add_replicas_argument(parser)
+    add_replicas_argument(parser, several=True)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     warnings = collections.Counter()
@@ -377,13 +378,27 @@ def main() -> None:
           f"(Telegram's cloud limit, the bot's default, is {TELEGRAM_CLOUD_RATE}/s); "
           f"Rasa timeout {args.rasa_timeout:g} s; mode {MODE}; {len(combinations(scenarios))} scenario×language pairs; "
           f"think time {args.think[0]:g}-{args.think[1]:g} s before each line")
-    results = []
+    results, breakdowns = [], []
+    for replicas in args.replicas or [None]:
+        rows, summary = run_deployment(args, scenarios, replicas, warnings)
+        results += rows
+        breakdowns.append({"replicas": replicas or 0, **summary})
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"path": "telegram", "machine": machine(), "rounds": results,
+                                         "breakdowns": breakdowns}, indent=2, ensure_ascii=False))
+
+
+def run_deployment(args: argparse.Namespace, scenarios: Dict[str, Any], replicas: Optional[int],
+                   warnings: "collections.Counter[str]") -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    """One deployment's rounds and its breakdown, the servers started and stopped around them."""
+    results: List[Dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         # A token enables Rasa's HTTP API (for /model/parse in the breakdown); the REST channel ignores it.
         settings = Settings.from_env(environ={}).with_(db_path=Path(tmp) / "dojo.db",
                                                        tracker_db=Path(tmp) / "tracker.db", rasa_token=RASA_TOKEN)
-        simulator = start_servers(settings, args.replicas, Path(tmp))
-        print(f"model: {simulator.model_path.name}; Rasa replicas behind HAProxy: {args.replicas or 'none (one Rasa server)'}")
+        simulator = start_servers(settings, replicas, Path(tmp))
+        print(f"model: {simulator.model_path.name}; Rasa replicas behind HAProxy: {replicas or 'none (one Rasa server)'}")
         all_sessions: List[str] = []
         try:
             pids = process_ids(simulator)
@@ -412,7 +427,7 @@ def main() -> None:
                     "p99_ms": round(percentile(latencies, 0.99), 1), "max_ms": round(max(latencies, default=0), 1),
                     "turns_per_s": round(len(latencies) / outcome["elapsed"], 1),
                     "lost_turns": outcome["lost"], "duplicated_turns": outcome["duplicated"], "reply_problems": len(outcome["problems"]),
-                    "replicas": args.replicas or 0,
+                    "replicas": replicas or 0,
                     # With replicas, Rasa's memory is the sum over them.
                     "rasa_mb": round(sum(mb for name, mb in memory_end.items() if name.startswith("rasa")), 1),
                     "actions_mb": memory_end["actions"], "bench_mb": memory_end["bench"],
@@ -440,10 +455,7 @@ def main() -> None:
                "call_ending_mean_ms": round(sum(ending) / len(ending), 2) if ending else None,
                "all_turns_mean_ms": round(sum(ms for ms, _ in work) / len(work), 2) if work else None}
     print("breakdown (serial REST, NLU parse, action work replayed in-process):", json.dumps(summary))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"path": "telegram", "machine": machine(), "rounds": results,
-                                         "breakdown": summary}, indent=2, ensure_ascii=False))
+    return results, summary
 
 
 def machine() -> Dict[str, Any]:

@@ -107,7 +107,7 @@ REACTIONS = {
     "debt_stated": "listening", "hardship": "shared_reason", "capacity": "shared_capacity",
     "acknowledged": "softened", "calmed": "calmed", "apology": "softened",
     "consequences": "weighing", "bluff": "called_bluff", "considering": "considering",
-    "full_amount_refused": "refused_full_amount", "stall": "stalled",
+    "full_amount_refused": "refused_full_amount", "counter_offer": "counter_offered", "stall": "stalled",
     "vague_promise": "false_promise", "dodge": "dodged", "tentative_promise": "tentative",
     "tentative_plan": "tentative", "accept_promise": "agreed", "accept_plan": "agreed",
     "threat": "escalated", "insult": "escalated", "pressure": "escalated",
@@ -418,6 +418,11 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
         value = min(value, scenario.debtor.amount_owed)
     if concrete and value is not None and value > scenario.debtor.can_pay_now * 1.01:
         state = _move(state, persona.signal_effects["full_amount"])
+        if gates and _readiness(state, start) >= persona.thresholds.promise and scenario.debtor.can_pay_now > 0:
+            # A debtor ready to commit answers "too much" with what they can pay, on the date asked:
+            # the counter-offer is on the table, and agreeing to it (or confirming) settles it.
+            pending = _commitment("promise_to_pay", str(scenario.debtor.can_pay_now), date, scenario, lang)
+            return _tentative(state, pending, "counter_offer")
         return "full_amount_refused", state, {}
     ready = concrete and gates and readiness >= persona.thresholds.promise
     if ready:

@@ -33,6 +33,7 @@ SITUATIONS = (
     "bluff",                # a false legal threat was made: "you're bluffing"
     "considering",          # hears a plan or proposal but is not there yet
     "full_amount_refused",  # asked for more than they can pay now
+    "counter_offer",        # asked for more than they can pay now, but ready: "{amount} by {date} instead"
     "stall",                # bargains, delays, "hold on"
     "vague_promise",        # "next week, maybe" — not a commitment
     "dodge",                # changes the subject, gets off the phone
@@ -54,7 +55,7 @@ SITUATIONS = (
 )
 # Agreement lines must say back what was agreed, so a transcript shows the exact terms.
 REQUIRED_PLACEHOLDERS = {situation: ("amount", "date") for situation in
-                         ("tentative_promise", "tentative_plan", "accept_promise", "accept_plan")}
+                         ("tentative_promise", "tentative_plan", "counter_offer", "accept_promise", "accept_plan")}
 ANY_MOOD = "any"
 MIN_VARIANTS = 3
 PLACEHOLDERS = ("name", "amount", "date", "agent_org", "owed", "can_pay", "reason", "product",

@@ -260,3 +260,22 @@ def test_language_tags_are_normalised(catalog):
     persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
     turn = advance(state, persona, scenario, act("ask_reason", "zh", scenario), "zh-CN")
     assert ".zh." in turn.line_id
+
+
+@pytest.mark.parametrize("scenario_id", ["wbb-m1-layoff", "aub-m3-overextended"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_ready_debtor_counters_too_much_with_what_they_can_pay(catalog, scenario_id, lang):
+    """Asked for more than they have after a good call, the debtor names their own amount on the
+    date asked; the collector's confirmation then settles on the debtor's figure, not on the ask."""
+    persona, scenario, _ = _setup(catalog, scenario_id)
+    too_much = str(int(scenario.debtor.can_pay_now * 1.5))
+    script = compliant_script(persona.id, scenario, lang, "promise")
+    offer = next(i for i, a in enumerate(script) if a.intent == "propose_payment")
+    script = script[:offer] + [act("propose_payment", lang, scenario, amount=too_much, date=DATES[lang]),
+                               act("confirm_agreement", lang, scenario, amount=too_much, date=DATES[lang])]
+    turns, outcome = play(persona, scenario, lang, script)
+    assert turns[-2].situation == "counter_offer"
+    assert turns[-2].reaction == "counter_offered"
+    assert scenario.money(scenario.debtor.can_pay_now, lang) in turns[-2].reply
+    assert outcome == "promise_to_pay"
+    assert turns[-1].state.commitment["amount"] == scenario.debtor.can_pay_now
