@@ -55,8 +55,18 @@ def _trainee_act(message: Dict[str, Any], call, tracker: Tracker):
         amount=first_entity(message.get("entities"), "amount"),
         date=first_entity(message.get("entities"), "date"),
         signal=signal_from_score(score),
+        runner_up=_runner_up(message, intent),
     )
     return act, score
+
+
+def _runner_up(message: Dict[str, Any], intent: Optional[str]) -> Optional[str]:
+    """The NLU's next guess after `intent` in Rasa's intent ranking (the fallback's own entry skipped)."""
+    for ranked in message.get("intent_ranking") or ():
+        name = (ranked or {}).get("name")
+        if name and name != intent and name not in UNREADABLE_INTENTS:
+            return name
+    return None
 
 
 def _catch_up(tracker: Tracker, call, message: Dict[str, Any], played: Dict[str, Any]) -> List[Dict[str, Any]]:

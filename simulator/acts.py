@@ -55,6 +55,8 @@ class TraineeAct:
     amount: Optional[str] = None
     date: Optional[str] = None
     signal: ScoreSignal = ScoreSignal()
+    # The NLU's second guess (Rasa's intent ranking), for a first guess too unsure to act on alone.
+    runner_up: Optional[str] = None
 
     @property
     def label(self) -> str:

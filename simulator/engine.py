@@ -50,6 +50,9 @@ VIOLATION_SITUATIONS = (
 COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "false_legal_threat",
                                   "impersonation", "third_party_disclosure", "privacy_violation"})
 HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
+# Below this NLU confidence a first guess that would end the call, or a hostile one the grader does
+# not corroborate, gives way to the NLU's second guess (docs/personas.md, "Unsure readings").
+SURE = 0.6
 DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "pressure"})
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
                                "offer_plan"})
@@ -183,8 +186,15 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         # The NLU heard a threat, an insult, pressure, a disclosure or arguing, and the grader
         # found none of it in the words (no violation heard; for arguing, no cold tone either):
         # most often a negated or polite line misread ("we won't share this with your family",
-        # "I'm not here to argue"). The debtor asks what was meant instead of taking offence.
-        return _ask_repeat(state, persona, scenario, lang)
+        # "I'm not here to argue"). An unsure reading gives way to the NLU's ordinary second
+        # guess; a sure one makes the debtor ask what was meant instead of taking offence.
+        intent = _second_guess(act)
+        if intent is None:
+            return _ask_repeat(state, persona, scenario, lang)
+    if intent == "close_call" and not state.pending and act.confidence < SURE:
+        # A goodbye with nothing agreed ends the call for good; an unsure one ("I'm still here to
+        # help", "that's the part I'm asking you to take care of") is heard as the second guess.
+        intent = _second_guess(act) or intent
 
     was_angry = mood(state) == "angry"
     pinned = _pinned_down(state, start, act, intent, lang) and not signal.violations
@@ -228,6 +238,16 @@ def _heard_signal(signal: ScoreSignal, intent: Optional[str]) -> ScoreSignal:
     if heard.model_only and intent not in HOSTILE_INTENTS:
         return replace(heard, violations=(), sources=(), critical=False)
     return heard
+
+
+def _second_guess(act: TraineeAct) -> Optional[str]:
+    """The NLU's runner-up when the first guess was unsure and the runner-up is an ordinary act."""
+    runner_up = act.runner_up
+    if act.confidence >= SURE or runner_up not in INTENTS:
+        return None
+    if runner_up in HOSTILE_INTENTS or runner_up in ("close_call", "out_of_scope"):
+        return None
+    return runner_up
 
 
 def _corroborated(intent: str, signal: ScoreSignal, heard: bool) -> bool:

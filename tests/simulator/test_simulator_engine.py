@@ -6,7 +6,7 @@ import pytest
 
 from simulator.engine import (MAX_TURNS, OUTCOMES, STAGES, DebtorState, ScoreSignal, TraineeAct,
                               advance, initial_state, mood, opening)
-from simulator_dialogues import DATES, act, compliant_script, play
+from simulator_dialogues import DATES, act, compliant_script, play, warm
 
 
 def _setup(catalog, scenario_id):
@@ -279,3 +279,40 @@ def test_a_ready_debtor_counters_too_much_with_what_they_can_pay(catalog, scenar
     assert scenario.money(scenario.debtor.can_pay_now, lang) in turns[-2].reply
     assert outcome == "promise_to_pay"
     assert turns[-1].state.commitment["amount"] == scenario.debtor.can_pay_now
+
+
+@pytest.mark.parametrize("confidence,ends", [(0.45, False), (0.9, True)])
+def test_an_unsure_goodbye_with_nothing_agreed_is_heard_as_the_second_guess(catalog, confidence, ends):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    misread = TraineeAct("close_call", confidence, "I hear you. I'm still here to help if you'll let me.", "en",
+                         signal=warm(1), runner_up="acknowledge_feelings")
+    turn = advance(state, persona, scenario, misread, "en")
+    assert (turn.outcome == "refused") is ends
+    if not ends:
+        assert turn.situation == "acknowledged" and turn.state.has("empathised")
+
+
+def test_an_unsure_goodbye_still_settles_terms_on_the_table(catalog):
+    persona, scenario, _ = _setup(catalog, "wbb-m1-layoff")
+    script = compliant_script(persona.id, scenario, "en", "promise")[:-2]  # up to the proposal
+    turns, _ = play(persona, scenario, "en", script)
+    assert turns[-1].state.pending and turns[-1].outcome is None
+    bye = TraineeAct("close_call", 0.4, "Great, talk soon.", "en", runner_up="acknowledge_feelings")
+    assert advance(turns[-1].state, persona, scenario, bye, "en").outcome == "promise_to_pay"
+
+
+@pytest.mark.parametrize("confidence,runner_up,situation", [
+    (0.47, "verify_identity", "verified"),   # unsure, ordinary runner-up: answered as that
+    (0.47, "insult", "ask_repeat"),          # unsure, but the runner-up is hostile too
+    (0.47, "close_call", "ask_repeat"),      # a runner-up that would end the call is no way out
+    (0.95, "verify_identity", "ask_repeat"),  # sure of the misreading: asks what was meant
+])
+def test_an_uncorroborated_hostile_reading_gives_way_to_an_ordinary_second_guess(catalog, confidence, runner_up,
+                                                                               situation):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    state = advance(state, persona, scenario, act("introduce_call", "en", scenario), "en").state
+    misread = TraineeAct("threaten", confidence, "Let's update your details: what's your current mailing address?",
+                         "en", signal=ScoreSignal(), runner_up=runner_up)
+    turn = advance(state, persona, scenario, misread, "en")
+    assert turn.situation == situation
+    assert turn.outcome is None
