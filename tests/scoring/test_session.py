@@ -114,8 +114,10 @@ def test_empty_session_fails():
 def test_pai_arc():
     turns = [
         turn("Our records show $1,240 overdue since March.", "en"),
-        # An open question about what happened explores; it asks for no one specific thing.
-        turn("What happened this month? With a plan in place the fees stop growing.", "en"),
+        # Exploring what happened is the analysis; it asks for no one specific thing. (The grader's
+        # model reads a bare "What happened this month?" as a request since the s09–s12 passes:
+        # docs/scoring.md, "Where the gates stand".)
+        turn("I'd like to understand what happened this month. With a plan in place the fees stop growing.", "en"),
         turn("Could you pay $100 by Friday?", "en"),
     ]
     report = score_session(turns, SessionContext(lang="en", regime="us"))
