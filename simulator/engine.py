@@ -162,6 +162,11 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     start = initial_state(persona, scenario, state.seed)
     state = replace(state, turn=state.turn + 1)
     intent = act.label
+    if intent == "close_call" and not state.pending and act.confidence < SURE:
+        # A goodbye with nothing agreed ends the call for good; an unsure one ("I'm still here to
+        # help", "that's the part I'm asking you to take care of") is heard as the NLU's second
+        # guess, or, without one, as a line the debtor did not catch.
+        intent = act.runner_up if act.runner_up in INTENTS and act.runner_up != "close_call" else "out_of_scope"
     signal = _heard_signal(act.signal, intent)
 
     if is_noise(act.text) and not signal.violations:
@@ -191,10 +196,6 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         intent = _second_guess(act)
         if intent is None:
             return _ask_repeat(state, persona, scenario, lang)
-    if intent == "close_call" and not state.pending and act.confidence < SURE:
-        # A goodbye with nothing agreed ends the call for good; an unsure one ("I'm still here to
-        # help", "that's the part I'm asking you to take care of") is heard as the second guess.
-        intent = _second_guess(act) or intent
 
     was_angry = mood(state) == "angry"
     pinned = _pinned_down(state, start, act, intent, lang) and not signal.violations

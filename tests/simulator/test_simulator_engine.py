@@ -316,3 +316,16 @@ def test_an_uncorroborated_hostile_reading_gives_way_to_an_ordinary_second_guess
     turn = advance(state, persona, scenario, misread, "en")
     assert turn.situation == situation
     assert turn.outcome is None
+
+
+@pytest.mark.parametrize("runner_up,polarity,situation", [
+    (None, -1, "ask_repeat"),     # nothing to fall back on: "sorry?"
+    ("argue", 0, "ask_repeat"),   # a hostile second guess the grader does not back
+    ("argue", -1, "argued"),      # ...and one it backs with a cold tone: taken as arguing
+])
+def test_an_unsure_goodbye_with_nothing_agreed_never_ends_the_call(catalog, runner_up, polarity, situation):
+    persona, scenario, state = _setup(catalog, "evasive-m2-gig")
+    misread = TraineeAct("close_call", 0.29, "It's collections again. Don't start with 'in a few days'.", "en",
+                         signal=ScoreSignal(polarity=polarity), runner_up=runner_up)
+    turn = advance(state, persona, scenario, misread, "en")
+    assert turn.outcome is None and turn.situation == situation
