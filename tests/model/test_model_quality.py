@@ -34,9 +34,11 @@ def test_rasa_test_stories_pass(tmp_path):
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
 
 
-# What the shipped model must keep (a regression floor, a little under what it measures), and the
-# issue's targets, which it does not all meet yet (docs/benchmarks.md, "Model training").
-FLOOR = {"macro_f1": 0.85, "lang": 0.84, "entity_f1": 0.82, "slice_macro_f1": 0.76}
+# What the shipped model must keep: the issue's gates on the whole held-out set (intent macro-F1
+# 0.92, 0.90 per language, entity F1 0.85), which it meets (0.940, 0.943 / 0.938, 0.860), and per
+# slice a regression floor a little under what it measures (intents 0.918 at worst, entities 0.792);
+# the issue's per-slice targets are not all met yet (docs/benchmarks.md, "Model training").
+FLOOR = {"macro_f1": 0.92, "lang": 0.90, "entity_f1": 0.85, "slice_macro_f1": 0.90, "slice_entity_f1": 0.77}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ def nlu_figures(tmp_path_factory):
     return json.loads(out.read_text(encoding="utf-8")), result
 
 
-def test_nlu_on_the_held_out_set_keeps_its_floor(nlu_figures, record_figure):
+def test_nlu_meets_the_issue_gates_on_the_whole_held_out_set_and_keeps_its_slice_floor(nlu_figures, record_figure):
     figures, _ = nlu_figures
     record_figure("NLU intent macro-F1 (held-out data/nlu_heldout, all slices)", f"{figures['macro_f1']:.3f}")
     record_figure("NLU entity F1 (amount, date)", f"{figures['entity_f1']:.3f}")
@@ -60,6 +62,7 @@ def test_nlu_on_the_held_out_set_keeps_its_floor(nlu_figures, record_figure):
     assert min(figures["macro_f1_by_lang"].values()) >= FLOOR["lang"]
     assert figures["entity_f1"] >= FLOOR["entity_f1"]
     assert min(part["macro_f1"] for part in figures["by_slice"].values()) >= FLOOR["slice_macro_f1"]
+    assert min(part["entity_f1"] for part in figures["by_slice"].values()) >= FLOOR["slice_entity_f1"]
 
 
 @pytest.mark.xfail(reason="issue 12's per-slice targets are not all met yet; docs/benchmarks.md lists the figures",
