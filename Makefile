@@ -19,7 +19,8 @@ MODEL_STAMP := models/.trained
 # shipped grader (about 40 s on one core); `make test` also measures the grader leave-one-author-out,
 # which fits every fold (about 5 minutes on 2 cores).
 SCORING_INPUTS := $(shell find data/eval/scoring data/rules -name '*.jsonl' -o -name '*.yml' 2>/dev/null) \
-  scoring/training.py scoring/reading.py scoring/linear.py
+  scoring/training.py scoring/reading.py scoring/linear.py scoring/cues.py scoring/modelcues.py \
+  scoring/patterns.py scoring/rulepack.py scoring/text.py scoring/tone.py
 GRADER_STAMP := var/cache/scoring/.shipped
 SCORING_STAMP := var/cache/scoring/.fitted
 

@@ -46,7 +46,7 @@ for _name, _value in (("RASA_TELEMETRY_ENABLED", "false"), ("TF_CPP_MIN_LOG_LEVE
 
 from telegram import Update  # noqa: E402
 
-from bench.figures import ThinkTime, add_think_argument, cpu_seconds, percentile, rss_mb  # noqa: E402
+from bench.figures import ThinkTime, add_think_argument, cpu_seconds, percentile, rss_mb, tree_cpu_seconds  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.main import SIMULATOR_TIMEOUT_S  # noqa: E402
 from bot.network import RetryingRateLimiter  # noqa: E402
@@ -411,13 +411,15 @@ def run_deployment(args: argparse.Namespace, scenarios: Dict[str, Any], replicas
             for round_no, count in enumerate(args.trainees, start=1):
                 warnings.clear()
                 measured = {**pids, "bench": os.getpid()}
-                cpu_before = {name: cpu_seconds(pid) for name, pid in measured.items()}
+                # Servers with their children (PostgreSQL's backends); this process without its servers.
+                used_by = {name: (cpu_seconds if name == "bench" else tree_cpu_seconds) for name in measured}
+                cpu_before = {name: used_by[name](pid) for name, pid in measured.items()}
                 with MemorySampler(pids) as sampler:
                     outcome = asyncio.run(run_round(settings, simulator.rasa_url, scenarios, count,
                                                     round_no * 1_000_000, args.bot_rate, args.rasa_timeout,
                                                     args.reply_timeout, args.think))
                     memory_end = sampler.now()
-                cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in measured.items()}
+                cpu_used = {name: used_by[name](pid) - cpu_before[name] for name, pid in measured.items()}
                 all_sessions += outcome["session_ids"]
                 latencies = outcome["latencies"]
                 row = {
