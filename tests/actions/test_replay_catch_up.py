@@ -69,3 +69,19 @@ def test_a_plain_retry_with_an_up_to_date_tracker_changes_nothing(fresh_store):
     again, events, messages = run(ActionDebtorTurn(), after, **LINE_1)
     assert events == [] and again == after and messages[0]["custom"]["dojo"]["replayed"] is True
     assert [t["turn_no"] for t in fresh_store.session_turns(SESSION)] == [0, 1]
+
+
+@pytest.mark.parametrize("confidence,ends", [(1.0, True), (0.95, True), (0.41, False)])
+def test_only_a_sure_end_session_closes_the_call(fresh_store, confidence, ends):
+    """The clients' `/end_session` comes with confidence 1; a stray line the NLU merely guesses is a
+    request to stop is played as a turn (the debtor asks what was meant), never a closed call."""
+    from actions.session_end import ActionEndSession
+
+    dispatcher = CollectingDispatcher()
+    message = {"text": "😀 ok ok", "intent": {"name": "end_session", "confidence": confidence}, "entities": [],
+               "metadata": {}}
+    ActionEndSession().run(dispatcher, Tracker(SESSION, opened(), message, [], False, None, {}, "action_listen"), {})
+    payload = dispatcher.messages[0]["custom"]["dojo"]
+    assert bool(payload.get("report")) is ends
+    if not ends:
+        assert dispatcher.messages[0]["text"] and payload["turn"] == 1

@@ -111,18 +111,22 @@ def test_rasa_reads_the_same_examples_and_entities(directory):
 
 @pytest.mark.parametrize("split", [TRAIN, OWN_HELDOUT], ids=["train", "heldout"])
 def test_entity_marks_fall_on_jieba_token_boundaries(split):
-    """The pipeline tokenizes with jieba; a mark inside a token is dropped by Rasa with a warning."""
+    """The pipeline tokenizes the normalised text (Traditional → Simplified, `rasa_plugins.normalizer`
+    ahead of Jieba); a mark inside one of its tokens is dropped by Rasa with a warning."""
     import jieba
+
+    from foundation.normalize import normalize
 
     jieba.setLogLevel(60)
     misaligned = []
     for e in split:
         if not e.entities:
             continue
-        bounds = {b for _, start, end in jieba.tokenize(e.text) for b in (start, end)}
+        text = normalize(e.text).text
+        bounds = {b for _, start, end in jieba.tokenize(text) for b in (start, end)}
         for x in e.entities:
             if x.start not in bounds or x.end not in bounds:
-                tokens = "/".join(w for w, _, _ in jieba.tokenize(e.text))
+                tokens = "/".join(w for w, _, _ in jieba.tokenize(text))
                 misaligned.append(f"{e.where}: [{x.value}]({x.entity}) in {tokens}")
     assert not misaligned, "\n".join(misaligned)
 
@@ -133,13 +137,11 @@ def test_every_payment_proposal_names_an_amount_or_a_date(split):
     assert not bare, "\n".join(bare)
 
 
-@pytest.mark.parametrize("split", [TRAIN, OWN_HELDOUT], ids=["train", "heldout"])
-def test_entities_appear_only_in_intents_that_carry_them(split):
-    carriers = {"propose_payment", "ask_commitment", "confirm_agreement", "state_debt", "offer_plan"}
-    stray = [f"{e.where}: {e.intent}" for e in split if e.entities and e.intent not in carriers]
-    assert not stray, "\n".join(stray)
 
 
+# Amounts and dates are marked in whatever intent they occur (a fee in `explain_consequences`, a
+# deadline in `pressure`): that is the labelling guide every author followed, the held-out authors
+# included (docs/personas.md). An earlier test allowed marks in five intents only.
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("entity", ["amount", "date"])
 def test_both_entities_are_taught_in_both_languages(entity, lang):
