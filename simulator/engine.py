@@ -167,7 +167,7 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         # help", "that's the part I'm asking you to take care of") is heard as the NLU's second
         # guess, or, without one, as a line the debtor did not catch.
         intent = act.runner_up if act.runner_up in INTENTS and act.runner_up != "close_call" else "out_of_scope"
-    signal = _heard_signal(act.signal, intent)
+    signal = _heard_signal(act.signal, intent, act.confidence)
 
     if is_noise(act.text) and not signal.violations:
         return _ask_repeat(state, persona, scenario, lang)
@@ -223,12 +223,13 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
 
-def _heard_signal(signal: ScoreSignal, intent: Optional[str]) -> ScoreSignal:
+def _heard_signal(signal: ScoreSignal, intent: Optional[str], confidence: float = 1.0) -> ScoreSignal:
     """The findings the debtor hears.
 
     Session-level findings are about the call, not the words. A turn whose every finding is the
     statistical model's alone is heard only when the NLU also heard a hostile act in the line
-    (threat, insult, pressure, disclosure, arguing): two independent readers agreeing. Otherwise
+    (threat, insult, pressure, disclosure, arguing) and was sure of it (`SURE`): two independent
+    readers agreeing, neither of them guessing. Otherwise
     it is the grader's guess about an ordinary line (an identity check, a lawful consequence, an
     apology for an earlier disclosure), and the debtor answers the act; the grade keeps the finding.
     """
@@ -236,7 +237,7 @@ def _heard_signal(signal: ScoreSignal, intent: Optional[str]) -> ScoreSignal:
     kept = [(category, source) for category, source in zip(signal.violations, sources)
             if category not in SESSION_CATEGORIES]
     heard = replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
-    if heard.model_only and intent not in HOSTILE_INTENTS:
+    if heard.model_only and (intent not in HOSTILE_INTENTS or confidence < SURE):
         return replace(heard, violations=(), sources=(), critical=False)
     return heard
 

@@ -329,3 +329,18 @@ def test_an_unsure_goodbye_with_nothing_agreed_never_ends_the_call(catalog, runn
                          signal=ScoreSignal(polarity=polarity), runner_up=runner_up)
     turn = advance(state, persona, scenario, misread, "en")
     assert turn.outcome is None and turn.situation == situation
+
+
+@pytest.mark.parametrize("confidence,heard", [(0.31, False), (0.9, True)])
+def test_a_model_finding_needs_a_sure_hostile_reading_to_be_heard(catalog, confidence, heard):
+    """"我知道今天上午已经有同事联系过您" (my colleague called you this morning): the model finds a
+    disclosure and the NLU guesses one at 0.31. Two readers agree only when neither is guessing."""
+    persona, scenario, state = _setup(catalog, "aub-m3-overextended")
+    state = advance(state, persona, scenario, act("introduce_call", "zh", scenario), "zh").state
+    finding = ScoreSignal(violations=("third_party_disclosure",), critical=True, polarity=-1, sources=("model",))
+    line = TraineeAct("disclose_third_party", confidence, "我知道今天上午已经有同事联系过您，我尽量一次说清楚。", "zh",
+                      signal=finding, runner_up="apologise")
+    turn = advance(state, persona, scenario, line, "zh")
+    assert (turn.situation in ("disclosure", "complaint", "hang_up")) is heard
+    if not heard:
+        assert turn.outcome is None and turn.situation == "apology"  # the NLU's second guess, answered
