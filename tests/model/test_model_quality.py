@@ -35,10 +35,11 @@ def test_rasa_test_stories_pass(tmp_path):
 
 
 # What the shipped model must keep: the gates on the whole held-out set (intent macro-F1
-# 0.92, 0.90 per language, entity F1 0.85), which it meets (0.940, 0.943 / 0.938, 0.860), and per
-# slice a regression floor a little under what it measures (intents 0.918 at worst, entities 0.792);
-# the per-slice targets are not all met yet (docs/benchmarks.md, "Model training").
-FLOOR = {"macro_f1": 0.92, "lang": 0.90, "entity_f1": 0.85, "slice_macro_f1": 0.90, "slice_entity_f1": 0.77}
+# 0.92, 0.90 per language, entity F1 0.85), which it meets (0.942, 0.942 / 0.943, 0.868), and per
+# slice a regression floor a little under what it measures (intents 0.924 at worst, which meets the
+# issue's 0.92; entities 0.810 at worst, which does not meet 0.85). The floors leave ~0.01 for
+# retrain noise (docs/benchmarks.md, "Model training").
+FLOOR = {"macro_f1": 0.92, "lang": 0.90, "entity_f1": 0.85, "slice_macro_f1": 0.91, "slice_entity_f1": 0.80}
 
 
 @pytest.fixture(scope="module")
