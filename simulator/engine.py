@@ -51,7 +51,7 @@ COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "fal
                                   "impersonation", "third_party_disclosure", "privacy_violation"})
 HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
 # Below this NLU confidence a first guess that would end the call, or a hostile one the grader does
-# not corroborate, gives way to the NLU's second guess (docs/personas.md, "Unsure readings").
+# not corroborate, gives way to the NLU's second guess (docs/personas.md, "One finding").
 SURE = 0.6
 DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "pressure"})
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
