@@ -114,15 +114,7 @@ def parse_lines(lines: Iterable[str], source: str = "<input>") -> Tuple[List[Tup
             continue
         if isinstance(raw, dict) and "lang" not in raw and isinstance(raw.get("text"), str) and raw["text"].strip():
             raw = dict(raw, lang=detect_lang(raw["text"]))
-        if isinstance(raw, dict):
-            for key in ("violations", "nvc"):
-                if key in raw and not isinstance(raw[key], list):
-                    bad.append((line_no, f"{key}: expected a list"))
-                    raw = None
-                    break
-        if raw is None:
-            continue
-        try:
+        try:  # parse_record validates every field, lists included, naming the field
             records.append((line_no, parse_record(raw, source, line_no, "qa")))
         except ScoringError as exc:
             bad.append((line_no, str(exc).split(": ", 1)[-1]))

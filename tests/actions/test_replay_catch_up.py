@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import process_resources
 from actions.debtor_turn import ActionDebtorTurn
+from actions.session_end import ActionEndSession
 from actions.session_start import ActionStartSession
 
 SESSION = "catch-up-1"
@@ -75,8 +76,6 @@ def test_a_plain_retry_with_an_up_to_date_tracker_changes_nothing(fresh_store):
 def test_only_a_sure_end_session_closes_the_call(fresh_store, confidence, ends):
     """The clients' `/end_session` comes with confidence 1; a stray line the NLU merely guesses is a
     request to stop is played as a turn (the debtor asks what was meant), never a closed call."""
-    from actions.session_end import ActionEndSession
-
     dispatcher = CollectingDispatcher()
     message = {"text": "😀 ok ok", "intent": {"name": "end_session", "confidence": confidence}, "entities": [],
                "metadata": {}}
