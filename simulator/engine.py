@@ -365,8 +365,10 @@ def _escalation_outcome(state: DebtorState, persona: Persona, escalating: bool) 
 
 
 def _terms(act: TraineeAct, lang: str) -> Tuple[Optional[str], Optional[str]]:
+    """The NLU marks every date phrase, vague ones too ("下周", "this month", "in April"), as the
+    annotators did; only a precise one pins a debtor down."""
     amount = act.amount or find_amount(act.text)
-    date = act.date or find_date(act.text, lang)
+    date = act.date if act.date and find_date(act.date, lang) else find_date(act.text, lang)
     return amount, date
 
 

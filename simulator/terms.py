@@ -23,7 +23,7 @@ _DATE_PATTERNS = {
         r"\b(?:tomorrow|tonight|today|(?:this|next|on)?\s*(?:monday|tuesday|wednesday|thursday|friday|"
         r"saturday|sunday)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
         r"|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b(?:\s+of\s+\w+)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}"
-        r"|(?:the\s+)?end of (?:the\s+)?month|payday)\b",
+        r"|(?:the\s+)?end of (?:the\s+)?(?:month|day)|this\s+(?:morning|afternoon|evening)|payday)\b",
         re.IGNORECASE),
     "zh": re.compile(
         r"(?:今天|明天|后天|今晚|(?:本|这|下)?(?:周|星期|礼拜)[一二三四五六日天]|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"

@@ -44,7 +44,21 @@ def test_training_entity_offsets_move_with_a_collapsed_run():
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("你这个月能先还一万二吗", [("一万二", "amount")]),
+    ("你这个月能先还一万二吗", [("这个月", "date"), ("一万二", "amount")]),
+    ("最低还款三百八一直没有还上", [("三百八", "amount")]),
+    ("八千多块对您现在不是小数目", [("八千多块", "amount")]),
+    ("comes to four thousand one hundred dollars", [("four thousand one hundred dollars", "amount")]),
+    ("so there's twelve hundred outstanding", [("twelve hundred", "amount")]),
+    ("a hundred people called", []),
+    ("cool confirming 200 this friday", [("200", "amount"), ("this friday", "date")]),
+    ("$40 every other Friday", [("$40", "amount"), ("every other Friday", "date")]),
+    ("今天下午先还90块", [("今天下午", "date"), ("90块", "amount")]),
+    ("每周五还40", [("每周五", "date"), ("40", "amount")]),
+    ("要不本月底先还三千", [("本月底", "date"), ("三千", "amount")]),
+    ("due on the 5th of May, then resume in April", [("the 5th of May", "date"), ("April", "date")]),
+    ("you may pay £75", [("£75", "amount")]),
+    ("Go take a payday loan", []),
+    ("excuses under the sun", []),
     ("can u do $200 by fri", [("$200", "amount"), ("fri", "date")]),
     ("3月10日前还18,450元", [("3月10日", "date"), ("18,450元", "amount")]),
     ("我是工号1024的小王", []),
@@ -61,6 +75,16 @@ def test_a_pattern_amount_replaces_a_model_amount_cut_short():
     _, message = _parse(text, [{"start": start, "end": start + 4, "entity": "amount", "value": "450元"}])
     assert [(text[e["start"]:e["end"]], e["entity"]) for e in message.get("entities")] == [
         ("3月10日", "date"), ("18,450元", "amount")]
+
+
+def test_a_pattern_date_that_holds_the_models_wins_and_today_said_of_the_call_is_dropped():
+    text = "今天联系您是想问问您最近的情况怎么样。今天下午先还90块"
+    first, second = text.index("今天"), text.index("今天下午")
+    model = [{"start": first, "end": first + 2, "entity": "date", "value": "今天"},
+             {"start": second, "end": second + 2, "entity": "date", "value": "今天"}]
+    _, message = _parse(text, model)
+    assert [(text[e["start"]:e["end"]], e["entity"]) for e in message.get("entities")] == [
+        ("今天下午", "date"), ("90块", "amount")]
 
 
 def test_the_fingerprint_covers_the_normaliser_code():
