@@ -39,6 +39,7 @@ class Judgement:
     suspect: Span  # the clause the violation head found most suspicious
     categories: Tuple[Tuple[str, float], ...]  # ranked, when a violation is decided
     polarity: int = 0
+    violation_margin: float = 0.0  # how far the violation maximum clears its threshold
 
 
 def judge(reading: Reading, grader: Optional[Grader] = None) -> Judgement:
@@ -69,7 +70,8 @@ def judge(reading: Reading, grader: Optional[Grader] = None) -> Judgement:
         # its head names it, and a violation spread over two clauses still gets one category.
         categories = tuple(sorted(((c, maxima[c]) for c in REPLY_CATEGORIES), key=lambda item: (-item[1], item[0])))
     polarity = -1 if decided["escalating"] else (1 if decided["calming"] else 0)
-    return Judgement(maxima, decided, best_clause[1], categories, polarity)
+    threshold = thresholds.get(f"violation:{reading.lang}", thresholds.get("violation", 0.5))
+    return Judgement(maxima, decided, best_clause[1], categories, polarity, maxima["violation"] - threshold)
 
 
 def model_violation(judgement: Judgement, reading: Reading, lang: str, pack: RulePack) -> Optional[Violation]:
@@ -89,8 +91,19 @@ def model_violation(judgement: Judgement, reading: Reading, lang: str, pack: Rul
     return make_violation(rule, lang, text[start:end], (start, end), "model")
 
 
+# A reply the tone head reads as calming (and not escalating) gets a model-only finding only when
+# the violation head clears its threshold by this much: two heads that disagree are a guess, and on
+# lawful look-alikes ("I understand evenings are for your kids", "please don't take a payday loan")
+# the guess was wrong far more often than right. Leave-one-author-out, 2026-11-29 (docs/scoring.md):
+# mean precision 0.904 / 0.914 → 0.921 / 0.933 (zh / en), worst fold 0.688 / 0.767 → 0.750 / 0.829,
+# mean recall 0.977 / 0.929 → 0.974 / 0.922. A margin of 0.1 kept less precision for the same
+# recall; no margin (every calming reply vetoed) cost blind s04 en recall 0.722 → 0.685.
+CALM_MARGIN = 0.25
+
+
 def decide_violations(judgement: Judgement, reading: Reading, lang: str, pack: RulePack, rule_findings: List[Violation]) -> List[Violation]:
-    """Rule findings explain a violation the model detected; the model's finding stands when no rule names its category.
+    """Rule findings explain a violation the model detected; the model's finding stands when no rule
+    names its category, unless the reply reads as calming and the finding is not clear (CALM_MARGIN).
 
     Findings of rules that wait for the debtor's words (a cease request, a lawyer) always stand: they
     judge the exchange, which the models do not see in full.
@@ -100,6 +113,8 @@ def decide_violations(judgement: Judgement, reading: Reading, lang: str, pack: R
         return [v for v in rule_findings if v.rule in contextual]
     kept = list(rule_findings)
     if not judgement.decided["violation"]:
+        return kept
+    if judgement.polarity == 1 and judgement.violation_margin < CALM_MARGIN:
         return kept
     top = judgement.categories[0][0] if judgement.categories else None
     if top is not None and all(v.category != top for v in kept):
