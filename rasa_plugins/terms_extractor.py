@@ -3,10 +3,12 @@
 The CRF learns the annotation conventions of data/nlu and the vague dates ("next week", "下个月"),
 but it tokenises on Jieba's words and misses what Jieba splits oddly or what it rarely saw:
 Chinese numerals ("一万二", "六百八", "三千蚊"), thousands separators ("18,450元", "NT$3,200"),
-Cantonese and clipped dates ("听日", "礼拜五", "月尾", "tmrw", "fri"). This extractor adds those.
+Cantonese and clipped dates ("听日", "礼拜五", "月尾", "tmrw", "fri"), recurring and time-of-day
+dates ("每周五", "this afternoon"), spelled-out sums ("twelve hundred"). This extractor adds those.
 Where it overlaps the CRF, a pattern amount replaces the CRF's (a number with a currency mark is
-unambiguous), and a CRF date stays unless it swallowed an amount. The engine reads amounts and
-dates from the text the same way when no entity arrives (simulator.terms).
+unambiguous), and a CRF date gives way to an amount it swallowed or to a pattern date that holds it
+and more (`merge`). The engine reads amounts and dates from the text the same way when no entity
+arrives (simulator.terms).
 
 It runs on the normalised text (Simplified characters, half-width digits); `TextRestorer` maps its
 spans back into what the trainee typed.
@@ -54,8 +56,8 @@ SPELLED_SUM = re.compile(rf"\b(?:(?:{_EN_NUMBER_WORD})[\s-]+(?:and\s+)?)*(?:hund
 _NOT_MONEY_BEFORE = re.compile(r"(?:工号|尾号|号码|编号|后四位|ending in|ending|number|no\.|#|id)\s*$", re.IGNORECASE)
 _NOT_MONEY_AFTER = re.compile(r"^\s*(?:-?\s*(?:months?|days?|weeks?|years?|hours?|mins?|minutes?|%|percent|个月|期|天|号|日|年|周|次|位|分钟|小时)"
                               r"|st\b|nd\b|rd\b|th\b)", re.IGNORECASE)
-_PAYMENT_WORD = re.compile(r"还|付|交|缴|转|欠|总共|一共|pay|paid|put|send|transfer|ow(?:e|es|ed|ing)\b|balance|amount|total|outstanding|overdue|arrears|"
-                           r"due\b|do\b", re.IGNORECASE)
+_PAYMENT_WORD = re.compile(r"还|付|交|缴|转|欠|总共|一共|pay|paid|put|send|transfer|ow(?:e|es|ed|ing)\b|balance|amount|"
+                           r"total|outstanding|overdue|arrears|due\b|do\b", re.IGNORECASE)
 # "200 this friday", "250 by monday": a number said right before a date is the sum for that date.
 _BEFORE_A_DATE = re.compile(r"\s*(?:in\s+)?(?:by|on|before|until|from|starting)?\s*", re.IGNORECASE)
 
@@ -117,8 +119,8 @@ def find_terms(text: str) -> List[Span]:
 
 
 def _said_of_the_call(text: str, start: int, end: int) -> bool:
-    """"Today" is said of the call as often as of a payment: it is a date only with a payment word
-    near or right after a sum ("150 today")."""
+    """A bare "today" is said of the call as often as of a payment: it is a date only with a payment
+    word near or right after a sum ("150 today")."""
     return bool(_SAID_OF_THE_CALL.fullmatch(text[start:end].strip())
                 and not _PAYMENT_WORD.search(_around(text, start, end))
                 and not _A_SUM_JUST_BEFORE.search(text[:start]))
