@@ -344,3 +344,20 @@ def test_a_model_finding_needs_a_sure_hostile_reading_to_be_heard(catalog, confi
     assert (turn.situation in ("disclosure", "complaint", "hang_up")) is heard
     if not heard:
         assert turn.outcome is None and turn.situation == "apology"  # the NLU's second guess, answered
+
+
+@pytest.mark.parametrize("lang,text,vague,precise", [
+    ("zh", "下周先还1500元可以吗？", "下周", "下周五"),
+    ("en", "Could you do $1,500 this month?", "this month", "the 15th"),
+])
+def test_only_a_precise_date_entity_pins_the_debtor(catalog, lang, text, vague, precise):
+    """The NLU marks vague dates as dates too, as its annotators did; they are not terms."""
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    state = replace(state, willingness=0.9)
+    vague_turn = advance(state, persona, scenario,
+                         TraineeAct("propose_payment", 0.9, text, lang, amount="1500", date=vague), lang)
+    assert vague_turn.reaction != "tentative" and not vague_turn.state.pending
+    precise_turn = advance(state, persona, scenario,
+                           TraineeAct("propose_payment", 0.9, text, lang, amount="1500", date=precise), lang)
+    assert precise_turn.reaction == "tentative"
+    assert precise_turn.state.pending["date"] == precise
