@@ -23,7 +23,8 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
+from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START,
+                                       ENTITY_ATTRIBUTE_VALUE, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -87,8 +88,14 @@ class TextNormalizer(_NormalizationStep):
             return
         message.set(ORIGINAL_TEXT, text)
         for entity in message.get(ENTITIES) or []:
-            entity[ENTITY_ATTRIBUTE_START] = _normalized_index(normalized, entity[ENTITY_ATTRIBUTE_START])
-            entity[ENTITY_ATTRIBUTE_END] = _normalized_index(normalized, entity[ENTITY_ATTRIBUTE_END])
+            start, end = entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
+            entity[ENTITY_ATTRIBUTE_START] = _normalized_index(normalized, start)
+            entity[ENTITY_ATTRIBUTE_END] = _normalized_index(normalized, end)
+            # A value that is just the marked words moves with them: left Traditional, it would teach
+            # the synonym mapper that "下周三" means "下週三". A deliberate synonym stays as written.
+            if entity.get(ENTITY_ATTRIBUTE_VALUE) == text[start:end]:
+                entity[ENTITY_ATTRIBUTE_VALUE] = normalized.text[entity[ENTITY_ATTRIBUTE_START]:
+                                                                 entity[ENTITY_ATTRIBUTE_END]]
         message.set(TEXT, normalized.text)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from foundation.normalize import normalize
+
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -88,13 +90,17 @@ def find_amount(text: str) -> Optional[str]:
 
 
 def find_date(text: str, lang: str) -> Optional[str]:
-    """The first precise date phrase in free text, as written; vague ones are not returned."""
+    """The first precise date phrase in free text, as written; vague ones are not returned.
+
+    The patterns read the normalised text (foundation.normalize), so "下週三" and "１５號" are the
+    dates "下周三" and "15号" are."""
+    normalized = normalize(text or "")
     pattern = _DATE_PATTERNS.get(lang, _DATE_PATTERNS["en"])
-    match = pattern.search(text or "")
+    match = pattern.search(normalized.text)
     if not match:
         other = _DATE_PATTERNS["zh" if lang == "en" else "en"]
-        match = other.search(text or "")
-    return match.group(0).strip() if match else None
+        match = other.search(normalized.text)
+    return normalized.original_text(match.start(), match.end()).strip() if match else None
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")

@@ -90,3 +90,12 @@ def test_a_pattern_date_that_holds_the_models_wins_and_today_said_of_the_call_is
 def test_the_fingerprint_covers_the_normaliser_code():
     assert TextNormalizer.fingerprint_addon({}) == TextRestorer.fingerprint_addon({}) == code_fingerprint()
     assert len(code_fingerprint()) == 64
+
+
+def test_a_traditional_training_entity_gets_the_simplified_value_of_its_words():
+    """Otherwise the synonym mapper learns that "下周三" means "下週三"."""
+    message = Message(data={"text": "下週三還500", "intent": "propose_payment",
+                            "entities": [{"start": 0, "end": 3, "entity": "date", "value": "下週三"},
+                                         {"start": 4, "end": 7, "entity": "amount", "value": "five hundred"}]})
+    TextNormalizer().process_training_data(TrainingData([message]))
+    assert [e["value"] for e in message.get("entities")] == ["下周三", "five hundred"]

@@ -361,3 +361,10 @@ def test_only_a_precise_date_entity_pins_the_debtor(catalog, lang, text, vague, 
                            TraineeAct("propose_payment", 0.9, text, lang, amount="1500", date=precise), lang)
     assert precise_turn.reaction == "tentative"
     assert precise_turn.state.pending["date"] == precise
+
+
+@pytest.mark.parametrize("text,date", [("下週三之前還一千元", "下週三"), ("１５號還５００", "１５號"), ("下周三之前还一千元", "下周三")])
+def test_dates_are_read_in_either_script_and_given_back_as_written(text, date):
+    from simulator.terms import find_date
+
+    assert find_date(text, "zh") == date
