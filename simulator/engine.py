@@ -223,7 +223,7 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
 
-def _heard_signal(signal: ScoreSignal, intent: Optional[str], confidence: float = 1.0) -> ScoreSignal:
+def _heard_signal(signal: ScoreSignal, intent: Optional[str], confidence: float) -> ScoreSignal:
     """The findings the debtor hears.
 
     Session-level findings are about the call, not the words. A turn whose every finding is the

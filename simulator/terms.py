@@ -39,9 +39,10 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
     """A number from "1,500", "$1500", "1.2万", "五百元" or "3k"; None when there is none."""
     if not text:
         return None
-    match = _AMOUNT_PATTERN.search(str(text))
+    text = normalize(str(text)).text  # "一千塊" and "１５００" as the trainee may have typed them
+    match = _AMOUNT_PATTERN.search(text)
     if not match:
-        return _zh_number(str(text).strip())
+        return _zh_number(text.strip())
     if match.group("zh"):
         return _zh_number(match.group("zh"))
     value = float(match.group("number").replace(",", ""))
@@ -78,15 +79,18 @@ _MONEY_MARKS = re.compile(r"[$¥￥]|元|块|美元|美金|dollar|bucks|yuan|rmb
 
 def find_amount(text: str) -> Optional[str]:
     """The amount-looking phrase in free text, as written: one with a currency mark if there is
-    one, else the first number that is not a count of months, days or instalments."""
+    one, else the first number that is not a count of months, days or instalments. Like dates, it
+    is read on the normalised text ("一千塊" is "一千块")."""
+    normalized = normalize(text or "")
+    read = normalized.text
     candidates = []
-    for match in _AMOUNT_PATTERN.finditer(text or ""):
+    for match in _AMOUNT_PATTERN.finditer(read):
         phrase = match.group(0).strip()
-        if not phrase or _NOT_MONEY_AFTER.match(text[match.end():]) and not _MONEY_MARKS.search(phrase):
+        if not phrase or _NOT_MONEY_AFTER.match(read[match.end():]) and not _MONEY_MARKS.search(phrase):
             continue
-        candidates.append(phrase)
-    marked = [phrase for phrase in candidates if _MONEY_MARKS.search(phrase)]
-    return (marked or candidates or [None])[0]
+        candidates.append((phrase, normalized.original_text(match.start(), match.end()).strip()))
+    marked = [written for phrase, written in candidates if _MONEY_MARKS.search(phrase)]
+    return (marked or [written for _, written in candidates] or [None])[0]
 
 
 def find_date(text: str, lang: str) -> Optional[str]:

@@ -137,11 +137,6 @@ def test_every_payment_proposal_names_an_amount_or_a_date(split):
     assert not bare, "\n".join(bare)
 
 
-
-
-# Amounts and dates are marked in whatever intent they occur (a fee in `explain_consequences`, a
-# deadline in `pressure`): that is the labelling guide every author followed, the held-out authors
-# included (docs/personas.md). An earlier test allowed marks in five intents only.
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("entity", ["amount", "date"])
 def test_both_entities_are_taught_in_both_languages(entity, lang):

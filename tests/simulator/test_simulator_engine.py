@@ -368,3 +368,12 @@ def test_dates_are_read_in_either_script_and_given_back_as_written(text, date):
     from simulator.terms import find_date
 
     assert find_date(text, "zh") == date
+
+
+@pytest.mark.parametrize("text,amount,value", [("下週三前還一千塊", "一千塊", 1000.0), ("先還１５００塊", "１５００塊", 1500.0),
+                                               ("还五百块", "五百块", 500.0)])
+def test_amounts_are_read_in_either_script_and_given_back_as_written(text, amount, value):
+    from simulator.terms import find_amount, parse_amount
+
+    assert find_amount(text) == amount
+    assert parse_amount(amount) == value
