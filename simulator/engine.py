@@ -23,7 +23,7 @@ from typing import Any, Dict, Optional, Tuple
 
 # SESSION_CATEGORIES are judged over the whole call, not the words just said: the debtor does not hear them.
 from foundation.vocab import SESSION_CATEGORIES
-from simulator.acts import INTENTS, ScoreSignal, TraineeAct, is_noise, is_rambling
+from simulator.acts import INTENTS, ScoreSignal, TraineeAct, checks_identity, is_noise, is_rambling
 from simulator.persona import Levels, Persona
 from simulator.scenario import Scenario
 from simulator.state import OUTCOMES, STAGES, DebtorState, mood
@@ -208,6 +208,9 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     state = _advance_stage(state, intent)
     if not heard:
         state = _set_flags(state, intent)
+        if intent not in HOSTILE_INTENTS and intent != "verify_identity" and checks_identity(act.text, lang):
+            # The line's main act was something else, but it asked who the debtor is all the same.
+            state = _set_flags(state, "verify_identity")
 
     # A regulator complaint is for what was clearly said: a rule's finding, not the model's alone.
     escalating = (intent in persona.complaint_triggers

@@ -157,6 +157,30 @@ def test_evasive_gives_only_a_vague_promise_until_verified(catalog, lang, with_t
     assert all(turn.outcome is None for turn in turns)
 
 
+@pytest.mark.parametrize("intent,lang,check,other", [
+    ("greet", "en", "Hi, is this Jason Miller?", "Hi there, good afternoon."),
+    ("apologise", "en", "If that's you, could you confirm your date of birth? If not, I'll apologise.", "I'm sorry to call so late."),
+    ("greet", "zh", "請問是馬宏先生本人嗎？", "您好，打扰了。"),
+    ("apologise", "zh", "不好意思打扰了，麻煩您核對一下身分證後四碼。", "不好意思打扰了。"),
+])
+def test_an_identity_check_inside_another_act_still_verifies(catalog, intent, lang, check, other):
+    """The NLU labels a line by one act ("greet", "apologise"); a check of who the debtor is inside
+    it is still a check, and an evasive debtor who was asked may commit once the caller is known."""
+    persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
+    for text, verified in ((check, True), (other, False)):
+        first = advance(state, persona, scenario, TraineeAct(intent, 0.9, text, lang), lang)
+        second = advance(first.state, persona, scenario, act("introduce_call", lang, scenario), lang)
+        assert second.state.has("verified") is verified, text
+
+
+def test_a_hostile_line_with_an_identity_check_verifies_nothing(catalog):
+    persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
+    text = "Is this Jason Miller? Pay up or we'll come to your house."
+    first = advance(state, persona, scenario, TraineeAct("threaten", 0.95, text, "en",
+                                                          signal=ScoreSignal(violations=("threat_of_violence",))), "en")
+    assert not first.state.has("identity_asked")
+
+
 def test_hostile_calms_only_when_feelings_are_acknowledged(catalog):
     persona, scenario, state = _setup(catalog, "hostile-m1-fees")
     assert mood(state) == "angry"
