@@ -89,3 +89,33 @@ def test_advice_against_borrowing_stays_clean(lang, text):
 def test_category_cue_words_are_features_of_their_clause(lang, text, cue):
     reading = read(text, lang, rule_pack(DEFAULT_REGIME[lang]))
     assert cue in reading.features[0]
+
+
+def _scenario_products():
+    from simulator.catalog import load_catalog
+
+    return sorted({(lang, scenario.debtor.product(lang)) for scenario in load_catalog().scenarios.values()
+                   for lang in ("zh", "en")})
+
+
+OWN_PRODUCT = {"en": ["I'm calling about your {product} account.", "This is about your {product}; it's 45 days past due."],
+               "zh": ["今天联系您是关于您的{product}账户。", "您的{product}目前已经逾期45天了。"]}
+
+
+@pytest.mark.parametrize("lang, product", _scenario_products())
+def test_naming_the_accounts_own_product_is_no_advice_to_borrow(lang, product):
+    """A scenario's product may be a loan ("personal installment loan", 消费贷款): naming the account
+    being collected is not steering the debtor to a new loan."""
+    for template in OWN_PRODUCT[lang] + (["Calling about your personal loan account."] if lang == "en" else []):
+        score = score_reply(template.format(product=product), lang)
+        assert "unfair_practice" not in [v.category for v in score.violations], template
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Maybe get a personal loan from your bank to clear this."),
+    ("en", "Grab a quick loan and pay us today."),
+    ("zh", "您可以去办个消费贷款先把这个还上。"),
+    ("zh", "去申请个信用贷周转一下。"),
+])
+def test_advice_to_take_a_new_loan_is_still_unfair(lang, text):
+    assert "unfair_practice" in [v.category for v in score_reply(text, lang).violations]
