@@ -87,7 +87,7 @@ def is_rambling(text: Optional[str]) -> bool:
 # normalised text (Simplified, half-width), so Traditional input needs no patterns of its own.
 _IDENTITY_CHECK = {
     "en": re.compile(
-        r"(?i:\b(?:am i|are we) (?:speaking|talking) (?:with|to)\b)"
+        r"(?i:\b(?:am i|are we) (?:speaking|talking) (?:with|to)\b|\b(?:may|can|could) i (?:speak|talk) (?:with|to)\b)"
         # "Is this Jason Miller?": a capitalised name straight after, so "is this a good time?" is not one
         r"|\b[Ii]s (?:this|that) (?:(?:Mr|Mrs|Ms|Miss|Dr)\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?\s*\?"
         r"|(?i:\b(?:confirm|verify|tell me|give me|provide|read me)(?: \w+){0,3}? (?:your |ur |the )?"
@@ -95,16 +95,56 @@ _IDENTITY_CHECK = {
         r"home address|mailing address|social security|ssn|security (?:question|answer)))"
         r"|(?i:\bwhat(?:'s| is) (?:your|ur) (?:date of birth|birth ?date|dob|full name|zip(?: code)?|postal code|mailing address))"),
     "zh": re.compile(
-        r"(?:请问|您|你)(?:是|系)(?!不是)[^。！？，,!?]{0,8}(?:本人|先生|女士|小姐)(?:吗|呢|嘛|？|\?)"
+        r"(?:请问|您|你)(?:是不是|系唔系|系咪|是|系)[^。！？，,!?]{0,8}(?:本人|先生|女士|小姐|生|太)(?:吗|呢|嘛|呀|啊|吖|？|\?)"
         r"|(?:核实|核对|确认|验证)[^。！？!?]{0,8}(?:身份|身分|姓名|名字|证件|出生日期|生日|手机号|卡号|后四位|后四码|后4位|地址)"
         r"|(?:身份证|身分证|证件|卡号|手机号)[^。！？!?]{0,4}后(?:四|4|六|6)(?:位|码|个数字)"
         r"|(?:出生日期|生日)是(?:几|多少|哪)"),
 }
 
 
-def checks_identity(text: Optional[str], lang: str) -> bool:
-    """Whether the line asks the person to confirm who they are, whatever else it does."""
+# The caller saying who they are and for whom ("This is Chris Ortega from Summit Card Services",
+# 我係東信銀行信用卡中心嘅黃詠詩) inside a line the NLU labels as a greeting or an identity check.
+_INTRODUCTION = {
+    "en": re.compile(
+        r"\b(?:[Tt]his is|[Mm]y name is|[Mm]y name's|I'm|I am|[Ii]t's)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)?,?\s+"
+        r"(?:from|with|at|calling from|calling on behalf of|on behalf of)\s"
+        r"|(?i:\bcalling (?:you )?(?:from|on behalf of)\s)"),
+    "zh": re.compile(
+        r"我(?:是|系|叫)[^。！？，,!?]{0,20}(?:银行|信用卡中心|卡中心|公司|中心|机构|事务所|客服|催收部|贷后)"
+        r"|(?:这里是|这边是|呢度系|我哋系|我们是)[^。！？!?]{0,15}(?:银行|中心|公司|机构)"),
+}
+# Words that end a call. A goodbye with nothing agreed ends the call for good, so the NLU's label
+# alone is not enough: "Okay, thanks for being straight with me" was read as one.
+_GOODBYE = {
+    "en": re.compile(
+        r"(?i:\b(?:bye|goodbye|good-bye|take care|have a (?:good|nice|great|lovely|safe|good rest of)\b"
+        r"|talk (?:soon|later|to you (?:soon|later|then|tomorrow|next))|speak (?:soon|later|to you (?:soon|later|then|tomorrow))"
+        r"|thanks?(?: you)? (?:again )?for (?:your time|the call|talking|taking my call|picking up|speaking)"
+        r"|that's all|that is all|(?:i'll|i will|let me) let you go|hang(?:ing)? up|end(?:ing)? (?:the|this) call"
+        r"|until (?:then|next time)|all the best|good ?night|catch you|cheers|we're done|i'm done)\b)"),
+    "zh": re.compile(
+        r"再见|拜拜|拜|先这样|就这样|先到这|就到这|不打扰|打扰了|挂了|挂电话|收线|祝您|祝你|保重|回头(?:再)?(?:联系|聊)"
+        r"|下次再|(?:感谢|谢谢|多谢)(?:您|你)?的?(?:时间|配合|接听|耐心)|晚安|再会|慢走|改天|先咁|系咁先|唔阻你"),
+}
+
+
+def _matches(patterns, text: Optional[str], lang: str) -> bool:
     if not text:
         return False
-    pattern = _IDENTITY_CHECK["zh" if str(lang).lower().startswith("zh") else "en"]
+    pattern = patterns["zh" if str(lang).lower().startswith("zh") else "en"]
     return bool(pattern.search(normalize(text).text))
+
+
+def checks_identity(text: Optional[str], lang: str) -> bool:
+    """Whether the line asks the person to confirm who they are, whatever else it does."""
+    return _matches(_IDENTITY_CHECK, text, lang)
+
+
+def introduces_caller(text: Optional[str], lang: str) -> bool:
+    """Whether the line says who is calling and from where, whatever else it does."""
+    return _matches(_INTRODUCTION, text, lang)
+
+
+def says_goodbye(text: Optional[str], lang: str) -> bool:
+    """Whether the line has words that end a call."""
+    return _matches(_GOODBYE, text, lang)

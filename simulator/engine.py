@@ -23,7 +23,8 @@ from typing import Any, Dict, Optional, Tuple
 
 # SESSION_CATEGORIES are judged over the whole call, not the words just said: the debtor does not hear them.
 from foundation.vocab import SESSION_CATEGORIES
-from simulator.acts import INTENTS, ScoreSignal, TraineeAct, checks_identity, is_noise, is_rambling
+from simulator.acts import (INTENTS, ScoreSignal, TraineeAct, checks_identity, introduces_caller, is_noise,
+                            is_rambling, says_goodbye)
 from simulator.persona import Levels, Persona
 from simulator.scenario import Scenario
 from simulator.state import OUTCOMES, STAGES, DebtorState, mood
@@ -57,6 +58,9 @@ DEMAND_INTENTS = frozenset({"state_debt", "propose_payment", "ask_commitment", "
 LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelings", "apologise",
                                "offer_plan"})
 DEMAND_STREAK_PENALTY_FROM = 3
+# Lines that ask something of the debtor or run the call's procedure: however warmly put, they are
+# not the caller listening (a polite demand is still a demand).
+ASKING_INTENTS = DEMAND_INTENTS | {"greet", "introduce_call", "verify_identity", "close_call"}
 NEGOTIATION_INTENTS = ("offer_plan", "propose_payment", "ask_commitment", "confirm_agreement", "close_call")
 # Acts whose amount and date are remembered as the terms on the table.
 TERMS_INTENTS = frozenset({"offer_plan", "propose_payment", "ask_commitment", "confirm_agreement"})
@@ -162,10 +166,11 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     start = initial_state(persona, scenario, state.seed)
     state = replace(state, turn=state.turn + 1)
     intent = act.label
-    if intent == "close_call" and not state.pending and act.confidence < SURE:
+    if intent == "close_call" and not state.pending and (act.confidence < SURE or not says_goodbye(act.text, lang)):
         # A goodbye with nothing agreed ends the call for good; an unsure one ("I'm still here to
-        # help", "that's the part I'm asking you to take care of") is heard as the NLU's second
-        # guess, or, without one, as a line the debtor did not catch.
+        # help", "that's the part I'm asking you to take care of"), or one without a word that ends
+        # a call ("Okay, thanks for being straight with me"), is heard as the NLU's second guess,
+        # or, without one, as a line the debtor did not catch.
         intent = act.runner_up if act.runner_up in INTENTS and act.runner_up != "close_call" else "out_of_scope"
     signal = _heard_signal(act.signal, intent, act.confidence)
 
@@ -208,9 +213,17 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     state = _advance_stage(state, intent)
     if not heard:
         state = _set_flags(state, intent)
-        if intent not in HOSTILE_INTENTS and intent != "verify_identity" and checks_identity(act.text, lang):
-            # The line's main act was something else, but it asked who the debtor is all the same.
-            state = _set_flags(state, "verify_identity")
+        if intent not in HOSTILE_INTENTS:
+            # The NLU labels a line by its main act; a line that also says who calls, or asks who
+            # the debtor is, has done that too ("This is Chris from Summit Card Services. Is this
+            # Jason Miller?" read as a greeting).
+            if intent != "introduce_call" and introduces_caller(act.text, lang):
+                state = _set_flags(state, "introduce_call")
+            if intent != "verify_identity" and checks_identity(act.text, lang):
+                state = _set_flags(state, "verify_identity")
+            if signal.polarity > 0 and intent not in ASKING_INTENTS and not any(_terms(act, lang)):
+                # A calming line that asks for nothing, whatever the NLU called it (_listened).
+                state = state.with_flags("reassured")
 
     # A regulator complaint is for what was clearly said: a rule's finding, not the model's alone.
     escalating = (intent in persona.complaint_triggers
@@ -267,15 +280,22 @@ def _going_well(state: DebtorState, start: DebtorState) -> bool:
 
 
 def _pinned_down(state: DebtorState, start: DebtorState, act: TraineeAct, intent: str, lang: str) -> bool:
-    """Exact terms put again after a vague promise, by a caller who has listened (asked the reason
-    or acknowledged the feelings) and whom the debtor trusts more than at the start: the evasive
-    debtor's "next week, probably" met the way the seeds advise. Demands alone never pin him."""
+    """Exact terms put again after a vague promise, by a caller who has listened (`_listened`) and
+    whom the debtor trusts more than at the start: the evasive debtor's "next week, probably" met
+    the way the seeds advise. Demands alone never pin him."""
     if intent not in ("propose_payment", "ask_commitment", "confirm_agreement"):
         return False
     amount, date = _terms(act, lang)
-    listened = state.has("reason_heard") or state.has("empathised")
-    return (bool(amount and date) and listened and state.has("vague_promised")
+    return (bool(amount and date) and _listened(state) and state.has("vague_promised")
             and state.trust > start.trust)
+
+
+def _listened(state: DebtorState) -> bool:
+    """The caller asked what happened, acknowledged the feelings, or said something the grader
+    heard as calming ("搬屋轉工咁忙，唔記得改地址都好正常" read by the NLU as a confirmation):
+    the debtor felt heard, whatever the NLU called the line. A hostile debtor's gate still needs
+    the feelings acknowledged (persona `commitment_requires`)."""
+    return state.has("reason_heard") or state.has("empathised") or state.has("reassured")
 
 
 def _lang(lang: str) -> str:
@@ -463,7 +483,7 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
 def _readiness(state: DebtorState, start: DebtorState) -> float:
     """Willingness, plus half the trust a caller who listened has earned since the call began:
     rapport makes a debtor readier to commit than the sum of the acts alone."""
-    if not (state.has("reason_heard") or state.has("empathised")):
+    if not _listened(state):
         return state.willingness
     return state.willingness + RAPPORT_WEIGHT * max(0.0, state.trust - start.trust)
 

@@ -8,7 +8,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 from foundation.vocab import OUTCOMES, STAGES
 MOODS = ("calm", "wary", "angry")
 FLAGS = ("identified", "verified", "reason_heard", "offered_plan", "consequences_explained",
-         "empathised", "terms_heard", "identity_asked", "vague_promised")
+         "empathised", "terms_heard", "identity_asked", "vague_promised", "reassured")
 
 # Mood boundaries shared by all personas: the persona decides how fast anger moves, the mood
 # only names where it currently is, so lines stay comparable across personas.

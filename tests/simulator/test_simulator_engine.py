@@ -173,6 +173,18 @@ def test_an_identity_check_inside_another_act_still_verifies(catalog, intent, la
         assert second.state.has("verified") is verified, text
 
 
+@pytest.mark.parametrize("intent,text,polarity,reassured", [
+    ("confirm_agreement", "原來你啱啱搬咗去深圳返新工，恭喜晒！唔記得改地址都好正常。", 1, True),  # misread, calming
+    ("confirm_agreement", "原來你啱啱搬咗去深圳返新工。", 0, False),  # not calming
+    ("propose_payment", "麻烦您15号前还520元，谢谢您。", 1, False),  # a polite demand is still a demand
+    ("confirm_agreement", "那就15号还520元，谢谢您，辛苦了。", 1, False),  # carries terms
+])
+def test_a_calming_line_that_asks_for_nothing_counts_as_listening(catalog, intent, text, polarity, reassured):
+    persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
+    turn = advance(state, persona, scenario, TraineeAct(intent, 0.9, text, "zh", signal=ScoreSignal(polarity=polarity)), "zh")
+    assert turn.state.has("reassured") is reassured
+
+
 def test_a_hostile_line_with_an_identity_check_verifies_nothing(catalog):
     persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
     text = "Is this Jason Miller? Pay up or we'll come to your house."
@@ -305,11 +317,15 @@ def test_a_ready_debtor_counters_too_much_with_what_they_can_pay(catalog, scenar
     assert turns[-1].state.commitment["amount"] == scenario.debtor.can_pay_now
 
 
-@pytest.mark.parametrize("confidence,ends", [(0.45, False), (0.9, True)])
-def test_an_unsure_goodbye_with_nothing_agreed_is_heard_as_the_second_guess(catalog, confidence, ends):
+@pytest.mark.parametrize("confidence,text,ends", [
+    (0.45, "I hear you. I'm still here to help if you'll let me.", False),
+    (0.9, "I hear you. I'm still here to help if you'll let me.", False),  # no word that ends a call
+    (0.45, "I hear you. I'll let you go now, take care.", False),
+    (0.9, "I hear you. I'll let you go now, take care.", True),
+])
+def test_an_unsure_goodbye_with_nothing_agreed_is_heard_as_the_second_guess(catalog, confidence, text, ends):
     persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
-    misread = TraineeAct("close_call", confidence, "I hear you. I'm still here to help if you'll let me.", "en",
-                         signal=warm(1), runner_up="acknowledge_feelings")
+    misread = TraineeAct("close_call", confidence, text, "en", signal=warm(1), runner_up="acknowledge_feelings")
     turn = advance(state, persona, scenario, misread, "en")
     assert (turn.outcome == "refused") is ends
     if not ends:
