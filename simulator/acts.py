@@ -128,6 +128,15 @@ _GOODBYE = {
 }
 
 
+# An apology (for an earlier call, a colleague's disclosure, a wrong fee). Hostile acts rarely come
+# with one, so it tells a line about a wrong done from a line doing it.
+_APOLOGY = {
+    "en": re.compile(r"(?i:\b(?:sorry|apologi[sz]e|apologies|apology|my bad|forgive me|we were wrong|that was wrong|"
+                     r"should(?: not|n't) have (?:happened|been)|never should have)\b)"),
+    "zh": re.compile(r"对不起|抱歉|道歉|不好意思|歉意|sorry|是我们的(?:错|问题|失误|疏忽)|(?:我们|我)(?:不应该|不该|做错)|不(?:应该|该)发生|唔好意思|对唔住"),
+}
+
+
 def _matches(patterns, text: Optional[str], lang: str) -> bool:
     if not text:
         return False
@@ -148,3 +157,8 @@ def introduces_caller(text: Optional[str], lang: str) -> bool:
 def says_goodbye(text: Optional[str], lang: str) -> bool:
     """Whether the line has words that end a call."""
     return _matches(_GOODBYE, text, lang)
+
+
+def apologises(text: Optional[str], lang: str) -> bool:
+    """Whether the line apologises or owns an earlier wrong."""
+    return _matches(_APOLOGY, text, lang)

@@ -23,8 +23,8 @@ from typing import Any, Dict, Optional, Tuple
 
 # SESSION_CATEGORIES are judged over the whole call, not the words just said: the debtor does not hear them.
 from foundation.vocab import SESSION_CATEGORIES
-from simulator.acts import (INTENTS, ScoreSignal, TraineeAct, checks_identity, introduces_caller, is_noise,
-                            is_rambling, says_goodbye)
+from simulator.acts import (INTENTS, ScoreSignal, TraineeAct, apologises, checks_identity, introduces_caller,
+                            is_noise, is_rambling, says_goodbye)
 from simulator.persona import Levels, Persona
 from simulator.scenario import Scenario
 from simulator.state import OUTCOMES, STAGES, DebtorState, mood
@@ -51,6 +51,16 @@ VIOLATION_SITUATIONS = (
 COMPLAINT_CATEGORIES = frozenset({"threat_of_violence", "abusive_language", "false_legal_threat",
                                   "impersonation", "third_party_disclosure", "privacy_violation"})
 HOSTILE_INTENTS = frozenset({"threaten", "insult", "pressure", "disclose_third_party", "argue"})
+# What each hostile reading of the NLU may be, in the grader's categories: a model finding backs
+# the NLU only when the two agree on what was done ("argue" and a third-party disclosure are two
+# guesses, not one reading). A threat may be of anything, so it agrees with every category.
+AGREEING_CATEGORIES = {
+    "insult": frozenset({"abusive_language", "harassment"}),
+    "argue": frozenset({"abusive_language", "harassment"}),
+    "pressure": frozenset({"harassment", "unfair_practice", "threat_of_violence", "false_legal_threat",
+                           "privacy_violation"}),
+    "disclose_third_party": frozenset({"third_party_disclosure", "privacy_violation"}),
+}
 # Below this NLU confidence a first guess that would end the call, or a hostile one the grader does
 # not corroborate, gives way to the NLU's second guess (docs/personas.md, "One finding").
 SURE = 0.6
@@ -60,7 +70,7 @@ LISTENING_INTENTS = frozenset({"ask_reason", "ask_capacity", "acknowledge_feelin
 DEMAND_STREAK_PENALTY_FROM = 3
 # Lines that ask something of the debtor or run the call's procedure: however warmly put, they are
 # not the caller listening (a polite demand is still a demand).
-ASKING_INTENTS = DEMAND_INTENTS | {"greet", "introduce_call", "verify_identity", "close_call"}
+ASKING_INTENTS = DEMAND_INTENTS | {"introduce_call", "verify_identity", "close_call"}
 NEGOTIATION_INTENTS = ("offer_plan", "propose_payment", "ask_commitment", "confirm_agreement", "close_call")
 # Acts whose amount and date are remembered as the terms on the table.
 TERMS_INTENTS = frozenset({"offer_plan", "propose_payment", "ask_commitment", "confirm_agreement"})
@@ -105,6 +115,8 @@ FLAG_OF_INTENT = {
     "offer_plan": "offered_plan",
 }
 DEFAULT_PLAN_START = {"zh": "下个月15号", "en": "the 15th of next month"}
+# The day a ready debtor names when asked for an amount without one ("date_offer").
+DEBTOR_OWN_DATE = {"zh": "下周五", "en": "next Friday"}
 # Where an upset debtor says they will complain: the banking-insurance consumer hotline in China,
 # the Consumer Financial Protection Bureau in the US.
 REGULATOR = {"cn": {"zh": "12378", "en": "the 12378 banking hotline"},
@@ -114,7 +126,7 @@ REACTIONS = {
     "debt_stated": "listening", "hardship": "shared_reason", "capacity": "shared_capacity",
     "acknowledged": "softened", "calmed": "calmed", "apology": "softened",
     "consequences": "weighing", "bluff": "called_bluff", "considering": "considering",
-    "full_amount_refused": "refused_full_amount", "counter_offer": "counter_offered", "stall": "stalled",
+    "full_amount_refused": "refused_full_amount", "counter_offer": "counter_offered", "date_offer": "tentative", "stall": "stalled",
     "vague_promise": "false_promise", "dodge": "dodged", "tentative_promise": "tentative",
     "tentative_plan": "tentative", "accept_promise": "agreed", "accept_plan": "agreed",
     "threat": "escalated", "insult": "escalated", "pressure": "escalated",
@@ -172,7 +184,7 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         # a call ("Okay, thanks for being straight with me"), is heard as the NLU's second guess,
         # or, without one, as a line the debtor did not catch.
         intent = act.runner_up if act.runner_up in INTENTS and act.runner_up != "close_call" else "out_of_scope"
-    signal = _heard_signal(act.signal, intent, act.confidence)
+    signal = _heard_signal(act.signal, intent, act.confidence, apologises(act.text, lang))
 
     if is_noise(act.text) and not signal.violations:
         return _ask_repeat(state, persona, scenario, lang)
@@ -198,7 +210,7 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         # most often a negated or polite line misread ("we won't share this with your family",
         # "I'm not here to argue"). An unsure reading gives way to the NLU's ordinary second
         # guess; a sure one makes the debtor ask what was meant instead of taking offence.
-        intent = _second_guess(act)
+        intent = _second_guess(act) or ("apologise" if apologises(act.text, lang) else None)
         if intent is None:
             return _ask_repeat(state, persona, scenario, lang)
 
@@ -239,22 +251,29 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
 
-def _heard_signal(signal: ScoreSignal, intent: Optional[str], confidence: float) -> ScoreSignal:
+def _heard_signal(signal: ScoreSignal, intent: Optional[str], confidence: float,
+                  apology: bool = False) -> ScoreSignal:
     """The findings the debtor hears.
 
     Session-level findings are about the call, not the words. A turn whose every finding is the
     statistical model's alone is heard only when the NLU also heard a hostile act in the line
-    (threat, insult, pressure, disclosure, arguing) and was sure of it (`SURE`): two independent
-    readers agreeing, neither of them guessing. Otherwise
-    it is the grader's guess about an ordinary line (an identity check, a lawful consequence, an
-    apology for an earlier disclosure), and the debtor answers the act; the grade keeps the finding.
+    (threat, insult, pressure, disclosure, arguing), was sure of it (`SURE`), and the two agree on
+    what was done (`AGREEING_CATEGORIES`): two independent readers agreeing, neither of them
+    guessing. A line that apologises is never heard as hostile on the model's word alone: "上個月我們
+    同仁聯絡了您的同事，這是不對的" tells of a wrong done, it does not do one, and both readers
+    mistook it. Otherwise it is the grader's guess about an ordinary line (an identity check, a
+    lawful consequence), and the debtor answers the act; the grade keeps the finding.
     """
     sources = signal.sources + ("rule",) * (len(signal.violations) - len(signal.sources))
     kept = [(category, source) for category, source in zip(signal.violations, sources)
             if category not in SESSION_CATEGORIES]
     heard = replace(signal, violations=tuple(c for c, _ in kept), sources=tuple(s for _, s in kept))
-    if heard.model_only and (intent not in HOSTILE_INTENTS or confidence < SURE):
-        return replace(heard, violations=(), sources=(), critical=False)
+    if heard.model_only:
+        agreeing = AGREEING_CATEGORIES.get(intent)
+        backed = (intent in HOSTILE_INTENTS and confidence >= SURE and not apology
+                  and (agreeing is None or any(category in agreeing for category in heard.violations)))
+        if not backed:
+            return replace(heard, violations=(), sources=(), critical=False)
     return heard
 
 
@@ -475,6 +494,14 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
     if ready:
         pending = _commitment("promise_to_pay", amount, date, scenario, lang)
         return _tentative(state, pending, "tentative_promise")
+    if (value is not None and value <= scenario.debtor.can_pay_now * 1.01 and not date
+            and intent in ("propose_payment", "ask_commitment") and gates
+            and _listened(state) and readiness >= persona.thresholds.promise):
+        # Asked for an amount they can pay, by a caller who listened, a ready debtor names the day
+        # ("$210… next Friday, then"); the caller's confirmation settles it. The seeds' "pin him to an
+        # amount and a date" is met when the date is the debtor's own.
+        pending = _commitment("promise_to_pay", amount, DEBTOR_OWN_DATE[lang], scenario, lang)
+        return _tentative(state, pending, "date_offer")
     if persona.false_promises:
         return "vague_promise", state.with_flags("vague_promised"), {}
     return "stall", state, {}

@@ -34,6 +34,7 @@ SITUATIONS = (
     "considering",          # hears a plan or proposal but is not there yet
     "full_amount_refused",  # asked for more than they can pay now
     "counter_offer",        # asked for more than they can pay now, but ready: "{amount} by {date} instead"
+    "date_offer",           # given an amount without a date, and ready: names the day ("{amount}… {date}, then")
     "stall",                # bargains, delays, "hold on"
     "vague_promise",        # "next week, maybe" — not a commitment
     "dodge",                # changes the subject, gets off the phone
@@ -55,7 +56,8 @@ SITUATIONS = (
 )
 # Agreement lines must say back what was agreed, so a transcript shows the exact terms.
 REQUIRED_PLACEHOLDERS = {situation: ("amount", "date") for situation in
-                         ("tentative_promise", "tentative_plan", "counter_offer", "accept_promise", "accept_plan")}
+                         ("tentative_promise", "tentative_plan", "counter_offer", "date_offer", "accept_promise",
+                          "accept_plan")}
 ANY_MOOD = "any"
 MIN_VARIANTS = 3
 PLACEHOLDERS = ("name", "amount", "date", "agent_org", "owed", "can_pay", "reason", "product",

@@ -45,3 +45,17 @@ def test_an_introduction_is_read_in_either_script(lang, text, expected):
 ])
 def test_words_that_end_a_call(lang, text, expected):
     assert says_goodbye(text, lang) is expected
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("zh", "馬先生，我想先跟您道歉。上個月我們同仁聯絡您的同事，這是不對的，不應該發生。", True),
+    ("zh", "上个月我们的人联系了您的同事，是我们的错。", True),
+    ("zh", "我要打给你老板，让他知道你欠钱不还。", False),
+    ("zh", "你这样拖着是不对的。", False),
+    ("en", "Sorry our team reached out to your family earlier; that never should have happened.", True),
+    ("en", "I will call your wife and tell her.", False),
+])
+def test_an_apology_is_read_in_either_script(lang, text, expected):
+    from simulator.acts import apologises
+
+    assert apologises(text, lang) is expected

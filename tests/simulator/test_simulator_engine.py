@@ -185,6 +185,28 @@ def test_a_calming_line_that_asks_for_nothing_counts_as_listening(catalog, inten
     assert turn.state.has("reassured") is reassured
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("listened", [True, False])
+def test_a_ready_debtor_asked_for_an_amount_names_the_day(catalog, lang, listened):
+    """"And the amount: $210?" with no date, from a caller who listened: the evasive debtor names his
+    own day, and the caller's confirmation settles it. Without listening he stays vague."""
+    persona, scenario, state = _setup(catalog, "evasive-m3-gambling")
+    amount = str(int(scenario.debtor.minimum_payment))
+    acts = [act("introduce_call", lang, scenario), act("verify_identity", lang, scenario)]
+    if listened:
+        acts += [act("ask_reason", lang, scenario), act("acknowledge_feelings", lang, scenario, signal=warm(1))]
+    acts += [TraineeAct("propose_payment", 0.9, amount, lang, amount=amount)] * 3
+    acts += [TraineeAct("confirm_agreement", 0.9, "ok?", lang)]
+    turns = _run(persona, scenario, state, acts, lang)
+    offered = [turn for turn in turns if turn.situation == "date_offer"]
+    assert bool(offered) is listened
+    if listened:
+        assert amount in offered[0].reply.replace(",", "")
+        assert turns[-1].outcome == "promise_to_pay"
+    else:
+        assert all(turn.outcome is None for turn in turns)
+
+
 def test_a_hostile_line_with_an_identity_check_verifies_nothing(catalog):
     persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
     text = "Is this Jason Miller? Pay up or we'll come to your house."
@@ -384,6 +406,35 @@ def test_a_model_finding_needs_a_sure_hostile_reading_to_be_heard(catalog, confi
     assert (turn.situation in ("disclosure", "complaint", "hang_up")) is heard
     if not heard:
         assert turn.outcome is None and turn.situation == "apology"  # the NLU's second guess, answered
+
+
+@pytest.mark.parametrize("intent,category,heard", [
+    ("argue", "third_party_disclosure", False),  # two guesses about different acts
+    ("argue", "abusive_language", True),
+    ("disclose_third_party", "third_party_disclosure", True),
+    ("threaten", "third_party_disclosure", True),  # "I'll tell your boss" is both
+])
+def test_a_model_finding_is_heard_only_when_both_readers_agree_on_the_act(catalog, intent, category, heard):
+    persona, scenario, state = _setup(catalog, "aub-m3-overextended")
+    state = advance(state, persona, scenario, act("introduce_call", "en", scenario), "en").state
+    finding = ScoreSignal(violations=(category,), critical=True, polarity=-1, sources=("model",))
+    line = TraineeAct(intent, 0.9, "Let's get the card sorted first so it doesn't follow you around.", "en", signal=finding)
+    turn = advance(state, persona, scenario, line, "en")
+    assert (turn.state.findings_heard == 1) is heard
+
+
+def test_an_apology_for_an_earlier_disclosure_is_heard_as_an_apology(catalog):
+    """Both readers mistook it for a disclosure: the NLU sure, the model finding one. A line that
+    apologises is not heard as hostile on the model's word alone; the grade keeps the finding."""
+    persona, scenario, state = _setup(catalog, "hostile-m2-harassed")
+    state = advance(state, persona, scenario, act("introduce_call", "zh", scenario), "zh").state
+    finding = ScoreSignal(violations=("third_party_disclosure",), critical=True, polarity=-1, sources=("model",))
+    line = TraineeAct("disclose_third_party", 0.95, "我想先跟您道歉。上個月我們同仁聯絡了您的同事，這是不對的，不應該發生。", "zh",
+                      signal=finding)
+    turn = advance(state, persona, scenario, line, "zh")
+    assert turn.outcome is None
+    assert turn.state.findings_heard == 0 and turn.state.has("empathised")
+    assert turn.state.anger <= state.anger
 
 
 @pytest.mark.parametrize("lang,text,vague,precise", [
