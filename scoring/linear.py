@@ -25,6 +25,17 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 _NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
 _LATIN_WORD = re.compile(r"[a-z][a-z']*")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# Negation scope: what a negator governs, up to the next punctuation or a few words on.
+_EN_TOKEN = re.compile(r"[a-z][a-z']*|[,.;:!?]")
+_EN_NEGATORS = frozenset({"not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without", "cannot",
+                          "wont", "dont", "cant"})  # and every word ending in n't
+_ZH_SCOPE = re.compile(r"(?:绝不|从不|并不|不会|不要|不用|不必|没有|不|没|别|勿|未|毋|唔|冇)([\u3400-\u4dbf\u4e00-\u9fff]{1,6})")
+NEGATION_WORDS = 4
+# Agency: who is said to act. "we'll call your boss" and "you can call your boss" share their
+# n-grams; the words a first-person subject governs get a feature of their own.
+_EN_SELF = frozenset({"i", "we", "i'll", "we'll", "i'm", "we're", "i've", "we've", "i'd", "we'd", "our", "us"})
+AGENCY_WORDS = 3
+_ZH_SELF = re.compile(r"(?:我们|我司|本行|我)([\u3400-\u4dbf\u4e00-\u9fff]{1,5})")
 
 
 def text_features(text: str, cues: Iterable[str] = ()) -> Counter:
@@ -37,13 +48,43 @@ def text_features(text: str, cues: Iterable[str] = ()) -> Counter:
         for n in (2, 3, 4):
             if n <= length:
                 grams.extend([padded[start : start + n] for start in range(length - n + 1)])
-    grams.extend(_CJK.findall(low))
+    characters = _CJK.findall(low)
+    grams.extend(characters)
     words = _LATIN_WORD.findall(low)
     if words:
         grams.extend(["w:" + word for word in words])
         grams.extend(["b:" + first + " " + second for first, second in zip(words, words[1:])])
+        grams.extend(_scoped_words(low))
+    if characters:
+        for pattern, prefix in ((_ZH_SELF, "za:"), (_ZH_SCOPE, "z:")):
+            for match in pattern.finditer(low):
+                scope = match.group(1)
+                grams.extend([prefix + scope[start : start + 2] for start in range(max(1, len(scope) - 1))])
     grams.extend(cues)
     return Counter(grams)
+
+
+def _scoped_words(low: str) -> List[str]:
+    """'ng:' + each word a negator governs and 'ag:' + each word a first-person subject governs:
+    "won't call your boss", "we'll call your boss" and "you can call your boss" share their n-grams,
+    so the models need features that say which of them the call was negated in, and who acts."""
+    out: List[str] = []
+    negated = governed = 0
+    for token in _EN_TOKEN.findall(low):
+        if not token[0].isalpha():
+            negated = governed = 0
+            continue
+        if token in _EN_NEGATORS or (token.endswith("n't") and len(token) > 3):
+            negated = NEGATION_WORDS
+        elif negated:
+            out.append("ng:" + token)
+            negated -= 1
+        if token in _EN_SELF:
+            governed = AGENCY_WORDS
+        elif governed:
+            out.append("ag:" + token)
+            governed -= 1
+    return out
 
 
 @dataclass(frozen=True)
