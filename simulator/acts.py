@@ -93,10 +93,13 @@ _IDENTITY_CHECK = {
         r"|(?i:\b(?:confirm|verify|tell me|give me|provide|read me)(?: \w+){0,3}? (?:your |ur |the )?"
         r"(?:date of birth|birth ?date|dob|last (?:four|4|five|5)\b|full name|zip(?: code)?|postal code|"
         r"home address|mailing address|social security|ssn|security (?:question|answer)))"
-        r"|(?i:\bwhat(?:'s| is) (?:your|ur) (?:date of birth|birth ?date|dob|full name|zip(?: code)?|postal code|mailing address))"),
+        r"|(?i:\bwhat(?:'s| is) (?:your|ur) "
+        r"(?:date of birth|birth ?date|dob|full name|zip(?: code)?|postal code|mailing address))"),
     "zh": re.compile(
-        r"(?:请问|您|你)(?:是不是|系唔系|系咪|是|系)[^。！？，,!?]{0,8}(?:本人|先生|女士|小姐|生|太)(?:吗|呢|嘛|呀|啊|吖|？|\?)"
-        r"|(?:核实|核对|确认|验证)[^。！？!?]{0,8}(?:身份|身分|姓名|名字|证件|出生日期|生日|手机号|卡号|后四位|后四码|后4位|地址)"
+        r"(?:请问|您|你)(?:是不是|系唔系|系咪|是|系)[^。！？，,!?]{0,8}"
+        r"(?:本人|先生|女士|小姐|生|太)(?:吗|呢|嘛|呀|啊|吖|？|\?)"
+        r"|(?:核实|核对|确认|验证)[^。！？!?]{0,8}"
+        r"(?:身份|身分|姓名|名字|证件|出生日期|生日|手机号|卡号|后四位|后四码|后4位|地址)"
         r"|(?:身份证|身分证|证件|卡号|手机号)[^。！？!?]{0,4}后(?:四|4|六|6)(?:位|码|个数字)"
         r"|(?:出生日期|生日)是(?:几|多少|哪)"),
 }
@@ -118,12 +121,13 @@ _INTRODUCTION = {
 _GOODBYE = {
     "en": re.compile(
         r"(?i:\b(?:bye|goodbye|good-bye|take care|have a (?:good|nice|great|lovely|safe|good rest of)\b"
-        r"|talk (?:soon|later|to you (?:soon|later|then|tomorrow|next))|speak (?:soon|later|to you (?:soon|later|then|tomorrow))"
+        r"|talk (?:soon|later|to you (?:soon|later|then|tomorrow|next))"
+        r"|speak (?:soon|later|to you (?:soon|later|then|tomorrow))"
         r"|thanks?(?: you)? (?:again )?for (?:your time|the call|talking|taking my call|picking up|speaking)"
         r"|that's all|that is all|(?:i'll|i will|let me) let you go|hang(?:ing)? up|end(?:ing)? (?:the|this) call"
         r"|until (?:then|next time)|all the best|good ?night|catch you|cheers|we're done|i'm done)\b)"),
     "zh": re.compile(
-        r"再见|拜拜|拜|先这样|就这样|先到这|就到这|不打扰|打扰了|挂了|挂电话|收线|祝您|祝你|保重|回头(?:再)?(?:联系|聊)"
+        r"再见|拜拜|先这样|就这样|先到这|就到这|不打扰|挂了|挂电话|收线|祝您|祝你|保重|回头(?:再)?(?:联系|聊)"
         r"|下次再|(?:感谢|谢谢|多谢)(?:您|你)?的?(?:时间|配合|接听|耐心)|晚安|再会|慢走|改天|先咁|系咁先|唔阻你"),
 }
 
@@ -131,9 +135,10 @@ _GOODBYE = {
 # An apology (for an earlier call, a colleague's disclosure, a wrong fee). Hostile acts rarely come
 # with one, so it tells a line about a wrong done from a line doing it.
 _APOLOGY = {
-    "en": re.compile(r"(?i:\b(?:sorry|apologi[sz]e|apologies|apology|my bad|forgive me|we were wrong|that was wrong|"
-                     r"should(?: not|n't) have (?:happened|been)|never should have)\b)"),
-    "zh": re.compile(r"对不起|抱歉|道歉|不好意思|歉意|sorry|是我们的(?:错|问题|失误|疏忽)|(?:我们|我)(?:不应该|不该|做错)|不(?:应该|该)发生|唔好意思|对唔住"),
+    "en": re.compile(r"(?i:\b(?:sorry|apologi[sz]e|apologies|apology|my bad|forgive me|we were wrong|"
+                     r"that was wrong|should(?: not|n't) have (?:happened|been)|never should have)\b)"),
+    "zh": re.compile(r"对不起|抱歉|道歉|不好意思|歉意|sorry|是我们的(?:错|问题|失误|疏忽)|(?:我们|我)(?:不应该|不该|做错)"
+                     r"|不(?:应该|该)发生|唔好意思|对唔住"),
 }
 
 

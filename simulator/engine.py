@@ -126,7 +126,8 @@ REACTIONS = {
     "debt_stated": "listening", "hardship": "shared_reason", "capacity": "shared_capacity",
     "acknowledged": "softened", "calmed": "calmed", "apology": "softened",
     "consequences": "weighing", "bluff": "called_bluff", "considering": "considering",
-    "full_amount_refused": "refused_full_amount", "counter_offer": "counter_offered", "date_offer": "tentative", "stall": "stalled",
+    "full_amount_refused": "refused_full_amount", "counter_offer": "counter_offered", "date_offer": "tentative",
+    "stall": "stalled",
     "vague_promise": "false_promise", "dodge": "dodged", "tentative_promise": "tentative",
     "tentative_plan": "tentative", "accept_promise": "agreed", "accept_plan": "agreed",
     "threat": "escalated", "insult": "escalated", "pressure": "escalated",
@@ -251,8 +252,7 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
 
-def _heard_signal(signal: ScoreSignal, intent: Optional[str], confidence: float,
-                  apology: bool = False) -> ScoreSignal:
+def _heard_signal(signal: ScoreSignal, intent: Optional[str], confidence: float, apology: bool) -> ScoreSignal:
     """The findings the debtor hears.
 
     Session-level findings are about the call, not the words. A turn whose every finding is the

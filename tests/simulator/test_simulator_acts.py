@@ -42,6 +42,7 @@ def test_an_introduction_is_read_in_either_script(lang, text, expected):
     ("zh", "搞掂。多謝你何生，有咩事可以打返嚟搵我，拜拜。", True),
     ("zh", "好的，那就先这样，祝您生活顺利。", True),
     ("zh", "谢谢您跟我说这些，我明白了。", False),
+    ("zh", "拜托您这周内处理一下。", False),  # 拜托 is "please", not a goodbye
 ])
 def test_words_that_end_a_call(lang, text, expected):
     assert says_goodbye(text, lang) is expected
