@@ -10,6 +10,10 @@ Features of one piece of text (a clause, or a whole reply):
   space like sklearn's char_wb, after lower-casing and turning every number into "0" (an amount is
   an amount whoever writes it: 1500, 1,500.00, 15号);
 * Latin word unigrams and bigrams ("w:", "b:"), so "come get u" and "come get you" share "b:come get";
+* negation scope and agency: the words a negator governs ("ng:", up to four, to the next punctuation)
+  and the words a first-person subject governs ("ag:", up to three); in Chinese the character pairs
+  after 不/没/别/不会… ("z:") and after 我/我们 ("za:"). "We won't call your boss", "we'll call your
+  boss" and "you can call your boss" share their n-grams; these say which one it was;
 * cue features ("r:", "n:", "t:", "d:" prefixes) handed in by the caller: which rule packs' evidence,
   NVC cues and tone cues matched inside the piece. They let the models use what the rule authors
   knew without depending on it: a paraphrase with no cue is judged on its words alone.
