@@ -2,6 +2,7 @@
 the raw text (to spot empty or rambling messages the NLU cannot label meaningfully)."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -146,7 +147,13 @@ def _matches(patterns, text: Optional[str], lang: str) -> bool:
     if not text:
         return False
     pattern = patterns["zh" if str(lang).lower().startswith("zh") else "en"]
-    return bool(pattern.search(normalize(text).text))
+    return bool(pattern.search(_normalised(text)))
+
+
+@functools.lru_cache(maxsize=16)
+def _normalised(text: str) -> str:
+    """One normalisation per line, however many readings the engine asks of it in a turn."""
+    return normalize(text).text
 
 
 def checks_identity(text: Optional[str], lang: str) -> bool:
