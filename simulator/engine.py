@@ -185,7 +185,8 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         # a call ("Okay, thanks for being straight with me"), is heard as the NLU's second guess,
         # or, without one, as a line the debtor did not catch.
         intent = act.runner_up if act.runner_up in INTENTS and act.runner_up != "close_call" else "out_of_scope"
-    signal = _heard_signal(act.signal, intent, act.confidence, apologises(act.text, lang))
+    apology = apologises(act.text, lang)
+    signal = _heard_signal(act.signal, intent, act.confidence, apology)
 
     if is_noise(act.text) and not signal.violations:
         return _ask_repeat(state, persona, scenario, lang)
@@ -211,7 +212,7 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
         # most often a negated or polite line misread ("we won't share this with your family",
         # "I'm not here to argue"). An unsure reading gives way to the NLU's ordinary second
         # guess; a sure one makes the debtor ask what was meant instead of taking offence.
-        intent = _second_guess(act) or ("apologise" if apologises(act.text, lang) else None)
+        intent = _second_guess(act) or ("apologise" if apology else None)
         if intent is None:
             return _ask_repeat(state, persona, scenario, lang)
 
