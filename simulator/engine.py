@@ -115,7 +115,8 @@ FLAG_OF_INTENT = {
     "offer_plan": "offered_plan",
 }
 DEFAULT_PLAN_START = {"zh": "下个月15号", "en": "the 15th of next month"}
-# The day a ready debtor names when asked for an amount without one ("date_offer").
+# The day a ready debtor names when asked for an amount, or for terms, without a day ("date_offer",
+# "own_offer").
 DEBTOR_OWN_DATE = {"zh": "下周五", "en": "next Friday"}
 # Where an upset debtor says they will complain: the banking-insurance consumer hotline in China,
 # the Consumer Financial Protection Bureau in the US.
@@ -127,6 +128,7 @@ REACTIONS = {
     "acknowledged": "softened", "calmed": "calmed", "apology": "softened",
     "consequences": "weighing", "bluff": "called_bluff", "considering": "considering",
     "full_amount_refused": "refused_full_amount", "counter_offer": "counter_offered", "date_offer": "tentative",
+    "own_offer": "tentative",
     "stall": "stalled",
     "vague_promise": "false_promise", "dodge": "dodged", "tentative_promise": "tentative",
     "tentative_plan": "tentative", "accept_promise": "agreed", "accept_plan": "agreed",
@@ -503,6 +505,14 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
         # amount and a date" is met when the date is the debtor's own.
         pending = _commitment("promise_to_pay", amount, DEBTOR_OWN_DATE[lang], scenario, lang)
         return _tentative(state, pending, "date_offer")
+    if (value is None and intent in ("propose_payment", "ask_commitment") and gates and _listened(state)
+            and readiness >= persona.thresholds.promise and scenario.debtor.can_pay_now > 0):
+        # "When could you pay?" or "what can you manage by Friday?", with no amount on the table:
+        # a ready debtor invited to propose (the seeds' PAI ends in an invitation) names what they
+        # can pay and when; the caller's confirmation settles it, as with a counter-offer.
+        pending = _commitment("promise_to_pay", str(scenario.debtor.can_pay_now), date or DEBTOR_OWN_DATE[lang],
+                              scenario, lang)
+        return _tentative(state, pending, "own_offer")
     if persona.false_promises:
         return "vague_promise", state.with_flags("vague_promised"), {}
     return "stall", state, {}

@@ -35,6 +35,7 @@ SITUATIONS = (
     "full_amount_refused",  # asked for more than they can pay now
     "counter_offer",        # asked for more than they can pay now, but ready: "{amount} by {date} instead"
     "date_offer",           # given an amount without a date, and ready: names the day ("{amount}… {date}, then")
+    "own_offer",            # asked to commit with no amount on the table, and ready: names what and when
     "stall",                # bargains, delays, "hold on"
     "vague_promise",        # "next week, maybe" — not a commitment
     "dodge",                # changes the subject, gets off the phone
@@ -56,7 +57,7 @@ SITUATIONS = (
 )
 # Agreement lines must say back what was agreed, so a transcript shows the exact terms.
 REQUIRED_PLACEHOLDERS = {situation: ("amount", "date") for situation in
-                         ("tentative_promise", "tentative_plan", "counter_offer", "date_offer", "accept_promise",
+                         ("tentative_promise", "tentative_plan", "counter_offer", "date_offer", "own_offer", "accept_promise",
                           "accept_plan")}
 ANY_MOOD = "any"
 MIN_VARIANTS = 3

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.engine import (MAX_TURNS, OUTCOMES, STAGES, DebtorState, ScoreSignal, TraineeAct,
+from simulator.engine import (DEBTOR_OWN_DATE, MAX_TURNS, OUTCOMES, STAGES, DebtorState, ScoreSignal, TraineeAct,
                               advance, initial_state, mood, opening)
 from simulator_dialogues import DATES, act, compliant_script, play, warm
 
@@ -203,6 +203,36 @@ def test_a_ready_debtor_asked_for_an_amount_names_the_day(catalog, lang, listene
     if listened:
         assert amount in offered[0].reply.replace(",", "")
         assert turns[-1].outcome == "promise_to_pay"
+    else:
+        assert all(turn.outcome is None for turn in turns)
+
+
+@pytest.mark.parametrize("lang,ask,date", [
+    ("en", "When do you think you could make a payment?", None),
+    ("en", "What could you manage by the 15th?", "the 15th"),
+    ("zh", "那您看哪天方便还一点？", None),
+    ("zh", "15号之前您能还多少？", "15号"),
+])
+@pytest.mark.parametrize("listened", [True, False])
+def test_a_ready_debtor_invited_to_propose_names_amount_and_day(catalog, lang, ask, date, listened):
+    """An invitation with no amount, from a caller who listened: the debtor proposes what they can pay
+    now, on the caller's day or their own, and the caller's confirmation settles it at that figure.
+    Without listening the same question gets a vague answer."""
+    persona, scenario, state = _setup(catalog, "evasive-m3-gambling")
+    acts = [act("introduce_call", lang, scenario), act("verify_identity", lang, scenario)]
+    if listened:
+        acts += [act("ask_reason", lang, scenario), act("acknowledge_feelings", lang, scenario, signal=warm(1))]
+    acts += [TraineeAct("ask_commitment", 0.9, ask, lang, date=date)] * 3
+    acts += [TraineeAct("confirm_agreement", 0.9, "ok?", lang)]
+    turns = _run(persona, scenario, state, acts, lang)
+    offered = [turn for turn in turns if turn.situation == "own_offer"]
+    assert bool(offered) is listened
+    if listened:
+        can_pay = scenario.money(scenario.debtor.can_pay_now, lang)
+        assert can_pay in offered[0].reply
+        assert (date or DEBTOR_OWN_DATE[lang]).lower() in offered[0].reply.lower()
+        assert turns[-1].outcome == "promise_to_pay"
+        assert turns[-1].state.commitment["amount"] == scenario.debtor.can_pay_now
     else:
         assert all(turn.outcome is None for turn in turns)
 
