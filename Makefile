@@ -11,14 +11,16 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
 # The NLU plugins' code is a training input too: the model is trained on what they produce.
+# The folders are inputs too: a folder's time changes when a file is added or removed, so deleting a
+# training file retrains like editing one does.
 TRAINING_INPUTS := config.yml domain.yml data/rules.yml rasa_plugins/normalizer.py rasa_plugins/terms_extractor.py foundation/normalize.py \
-  $(shell find data/nlu data/stories -name '*.yml' 2>/dev/null)
+  $(shell find data/nlu data/stories \( -name '*.yml' -o -type d \) 2>/dev/null)
 MODEL_STAMP := models/.trained
 # The graders' models (scoring/training.py) depend on the labelled passes, the cue files and the code
 # that reads them; fitted once per data version into var/cache/scoring. `make run` needs only the
 # shipped grader (about 40 s on one core); `make test` also measures the grader leave-one-author-out,
 # which fits every fold (about 5 minutes on 2 cores).
-SCORING_INPUTS := $(shell find data/eval/scoring data/rules -name '*.jsonl' -o -name '*.yml' 2>/dev/null) \
+SCORING_INPUTS := $(shell find data/eval/scoring data/rules -name '*.jsonl' -o -name '*.yml' -o -type d 2>/dev/null) \
   scoring/training.py scoring/reading.py scoring/linear.py scoring/cues.py scoring/modelcues.py \
   scoring/patterns.py scoring/rulepack.py scoring/text.py scoring/tone.py
 GRADER_STAMP := var/cache/scoring/.shipped

@@ -143,6 +143,29 @@ _APOLOGY = {
 }
 
 
+# The caller taking the ask back: "take your time", "think it over and call us", "whenever you're
+# able", 您慢慢想、不用急着决定、有需要再打给我们. Said with no amount or date, it leaves the debtor
+# nothing to agree to: a trainer hears "I'll think about it", not a promise (docs/personas.md).
+_DEFERRAL = {
+    "en": re.compile(
+        r"(?i:\b(?:take (?:your|all the) time|no (?:rush|hurry|pressure to decide)|(?:there's )?no need to decide"
+        r"|(?:you )?(?:don't|do not|dont) (?:have|need) to (?:decide|choose|commit|answer)"
+        r"|(?<![Ii] )(?<!we )(?<!'ll )think (?:it over|about it|it through|things over|on it)|have a think|sleep on it|mull it over"
+        r"|whenever you(?:'re| are)? (?:able|can)\b(?! (?:tell|confirm|give))|when(?:ever)? you get (?:a chance|the chance)"
+        r"|(?:call|get back to|ring|reach) (?:us|me) (?:back )?(?:when|whenever|once|if) you(?:'ve| have|'re| are)? "
+        r"(?:decided|made up|thought|had a chance|ready|want|need)"
+        r"|let (?:us|me) know (?:what you decide|when you(?:'ve| have)? decided)"
+        r"|send what you can)\b)"),
+    "zh": re.compile(
+        r"慢慢(?:想|考虑|看|决定)|考虑考虑|(?:再|先|好好)(?:考虑|想想|想一想|想一下|斟酌)(?!办法|方法)|回去(?:想|考虑|看看)"
+        r"|(?:不用|不必|不需要|无须|毋须|唔使|唔驶|不急着|不用急着?|别急着)(?:马上|现在|今天|急住|急着)?"
+        r"(?:决定|答复|回复|给答案|做决定|拍板|定下来)"
+        r"|想好了?(?:再|之后)(?:打|联系|告诉|回|通知|说)"
+        r"|(?:方便|有空|得闲)(?:的时候)?再(?:打|联系|回|还)|什么时候方便(?:就|再)还|等您?想好|能还多少(?:就|先)还多少"
+        r"|慢慢谂|谂(?:下|清楚)|谂好(?:再|先)"),
+}
+
+
 def _matches(patterns, text: Optional[str], lang: str) -> bool:
     if not text:
         return False
@@ -174,3 +197,9 @@ def says_goodbye(text: Optional[str], lang: str) -> bool:
 def apologises(text: Optional[str], lang: str) -> bool:
     """Whether the line apologises or owns an earlier wrong."""
     return _matches(_APOLOGY, text, lang)
+
+
+def defers_decision(text: Optional[str], lang: str) -> bool:
+    """Whether the line takes the ask back ("take your time", 您慢慢考虑); the engine heeds it only
+    in a line that names no amount or date."""
+    return _matches(_DEFERRAL, text, lang)

@@ -23,8 +23,8 @@ from typing import Any, Dict, Optional, Tuple
 
 # SESSION_CATEGORIES are judged over the whole call, not the words just said: the debtor does not hear them.
 from foundation.vocab import SESSION_CATEGORIES
-from simulator.acts import (INTENTS, ScoreSignal, TraineeAct, apologises, checks_identity, introduces_caller,
-                            is_noise, is_rambling, says_goodbye)
+from simulator.acts import (INTENTS, ScoreSignal, TraineeAct, apologises, checks_identity, defers_decision,
+                            introduces_caller, is_noise, is_rambling, says_goodbye)
 from simulator.persona import Levels, Persona
 from simulator.scenario import Scenario
 from simulator.state import OUTCOMES, STAGES, DebtorState, mood
@@ -130,7 +130,7 @@ REACTIONS = {
     "full_amount_refused": "refused_full_amount", "counter_offer": "counter_offered", "date_offer": "tentative",
     "own_offer": "tentative",
     "stall": "stalled",
-    "vague_promise": "false_promise", "dodge": "dodged", "tentative_promise": "tentative",
+    "vague_promise": "false_promise", "will_think": "considering", "dodge": "dodged", "tentative_promise": "tentative",
     "tentative_plan": "tentative", "accept_promise": "agreed", "accept_plan": "agreed",
     "threat": "escalated", "insult": "escalated", "pressure": "escalated",
     "disclosure": "escalated", "argued": "escalated", "refusal": "refused", "hang_up": "hung_up",
@@ -251,6 +251,14 @@ def advance(state: DebtorState, persona: Persona, scenario: Scenario, act: Train
     if ended:
         return _end(state, persona, scenario, lang, ended, {})
 
+    if not heard and intent not in HOSTILE_INTENTS and defers_decision(act.text, lang) and not any(_terms(act, lang)):
+        # "Take your time", 您慢慢考虑, with no amount or date: the caller has taken the ask back,
+        # and nothing tentative is left to agree to; a goodbye now ends the call without a promise.
+        state = replace(state, pending=None, offered={})
+        if intent in NEGOTIATION_INTENTS and intent != "close_call":
+            if persona.false_promises:
+                state = state.with_flags("vague_promised")
+            return _finish(state, persona, scenario, lang, "will_think", escalating, {})
     situation, state, values = _situation_for(state, persona, scenario, act, intent, lang, was_angry, start)
     return _finish(state, persona, scenario, lang, situation, escalating, values)
 
@@ -505,11 +513,12 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
         # amount and a date" is met when the date is the debtor's own.
         pending = _commitment("promise_to_pay", amount, DEBTOR_OWN_DATE[lang], scenario, lang)
         return _tentative(state, pending, "date_offer")
-    if (value is None and intent in ("propose_payment", "ask_commitment") and gates and _listened(state)
-            and readiness >= persona.thresholds.promise and scenario.debtor.can_pay_now > 0):
+    if (value is None and intent in ("propose_payment", "ask_commitment") and act.label == intent and gates
+            and _listened(state) and readiness >= persona.thresholds.promise and scenario.debtor.can_pay_now > 0):
         # "When could you pay?" or "what can you manage by Friday?", with no amount on the table:
         # a ready debtor invited to propose (the seeds' PAI ends in an invitation) names what they
-        # can pay and when; the caller's confirmation settles it, as with a counter-offer.
+        # can pay and when; the caller's confirmation settles it, as with a counter-offer. Only on
+        # the NLU's own reading: a goodbye heard as its second guess invites nothing.
         pending = _commitment("promise_to_pay", str(scenario.debtor.can_pay_now), date or DEBTOR_OWN_DATE[lang],
                               scenario, lang)
         return _tentative(state, pending, "own_offer")

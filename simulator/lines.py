@@ -38,6 +38,7 @@ SITUATIONS = (
     "own_offer",            # asked to commit with no amount on the table, and ready: names what and when
     "stall",                # bargains, delays, "hold on"
     "vague_promise",        # "next week, maybe" — not a commitment
+    "will_think",           # told to take their time: "I'll think it over" — not a commitment
     "dodge",                # changes the subject, gets off the phone
     "tentative_promise",    # "{amount} by {date}… I think I can do that"
     "tentative_plan",       # "{amount} a month from {date}… that could work"

@@ -237,6 +237,40 @@ def test_a_ready_debtor_invited_to_propose_names_amount_and_day(catalog, lang, a
         assert all(turn.outcome is None for turn in turns)
 
 
+@pytest.mark.parametrize("lang,deferral,closing", [
+    ("en", "No rush at all: take your time, think it over and let me know what you decide.", "Thanks, goodbye."),
+    ("zh", "那您先不用急著決定，回去想一想，看哪一個比較適合您。", "好，那就先这样，再见。"),
+    ("zh", "唔使急住決定，慢慢諗。", "好，咁先，拜拜。"),
+])
+def test_taking_the_ask_back_leaves_nothing_to_agree_to(catalog, lang, deferral, closing):
+    """A plan the debtor found workable, then "take your time" and a goodbye: the debtor says they
+    will think it over, and the call ends without a promise, as a trainer expects. The same goodbye
+    straight after the plan keeps the tentative agreement."""
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    opening_acts = [act("introduce_call", lang, scenario), act("ask_reason", lang, scenario),
+                    act("acknowledge_feelings", lang, scenario, signal=warm(1)), act("offer_plan", lang, scenario)]
+    goodbye = TraineeAct("close_call", 0.95, closing, lang)
+    kept = _run(persona, scenario, state, opening_acts + [goodbye], lang)
+    assert kept[-2].situation == "tentative_plan" and kept[-1].outcome == "payment_plan"
+    deferred = _run(persona, scenario, state, opening_acts + [TraineeAct("offer_plan", 0.9, deferral, lang), goodbye], lang)
+    assert deferred[-2].situation == "will_think"
+    assert deferred[-1].outcome == "refused"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Take your time deciding, but could we pencil in $300 for next Friday?"),
+    ("zh", "您不用急着决定，不过15号先还520元可以吗？"),
+])
+def test_a_deferral_with_terms_is_still_a_proposal(catalog, lang, text):
+    persona, scenario, state = _setup(catalog, "wbb-m1-layoff")
+    acts = [act("introduce_call", lang, scenario), act("ask_reason", lang, scenario),
+            act("acknowledge_feelings", lang, scenario, signal=warm(1)),
+            TraineeAct("propose_payment", 0.9, text, lang)]
+    turns = _run(persona, scenario, state, acts, lang)
+    assert turns[-1].situation != "will_think"
+    assert turns[-1].state.pending is not None
+
+
 def test_a_hostile_line_with_an_identity_check_verifies_nothing(catalog):
     persona, scenario, state = _setup(catalog, "evasive-m1-relocation")
     text = "Is this Jason Miller? Pay up or we'll come to your house."
