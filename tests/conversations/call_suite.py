@@ -26,7 +26,7 @@ from rasa_client import RasaClient
 from simulator.catalog import load_catalog
 
 SUITE_DIR = REPO_ROOT / "data" / "eval" / "calls"
-BLIND_FILES = frozenset({"c04.yml", "c05.yml", "c14.yml"})
+BLIND_FILES = frozenset({"c04.yml", "c05.yml", "c14.yml", "c15.yml"})
 AGREEMENTS = frozenset({"promise_to_pay", "payment_plan"})
 BAD_ENDINGS = frozenset({"hung_up", "complaint", "refused"})
 STYLES = ("good", "bad", "mixed")
