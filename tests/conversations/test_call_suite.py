@@ -31,13 +31,6 @@ def test_the_suite_is_complete():
     assert len({c.id for c in CALLS}) == len(CALLS)
 
 
-# The issue's gate for good calls is 90%, on the whole suite and on the blind part. The shipped
-# simulator reaches 85/88 on the whole suite and 14/16 on the blind part (docs/personas.md); a retrain
-# on nearly the same data has moved the good calls by about two on the whole suite and one on the
-# blind part. These floors guard against regressions until the gate holds on the blind part too.
-GOOD_FLOOR = {"whole suite": 0.85, "blind part": 0.75}
-
-
 def _parts(played):
     return (("whole suite", played), ("blind part", [p for p in played if p.call.blind]))
 
@@ -73,16 +66,9 @@ def test_every_bad_call_ends_badly_with_anger_risen(played):
     assert not failures, "\n".join(failures) + "\n\nvisible misses:\n" + _visible_misses(played, "bad")
 
 
-def test_good_calls_keep_their_floor(played):
-    failures = [f"{label}: {good}/{good_n} good calls reach an agreement (floor {GOOD_FLOOR[label]:.0%})"
-                for label, part in _parts(played) for good, good_n in [rate(part, "good")]
-                if good_n and good < GOOD_FLOOR[label] * good_n]
-    assert not failures, "\n".join(failures) + "\n\nvisible misses:\n" + _visible_misses(played, "good")
-
-
-@pytest.mark.xfail(reason="issue 12's 90% gate for good calls is met on the whole suite (85/88) but not on the blind part (14/16); "
-                          "docs/personas.md", strict=False)
 def test_good_calls_reach_an_agreement_in_90_percent(played):
+    """The issue's gate, on the whole suite and on the blind part (four authors' files, read only as
+    aggregates; docs/personas.md has how the blind part grew and what each file gave at first look)."""
     failures = [f"{label}: {good}/{good_n} good calls reach an agreement (< {GOOD_RATE:.0%})"
                 for label, part in _parts(played) for good, good_n in [rate(part, "good")]
                 if good_n and good < GOOD_RATE * good_n]

@@ -53,6 +53,15 @@ def test_no_measured_pass_trains_the_grader_that_measures_it(monkeypatch):
     assert seen and not seen[0] & set(BLIND) and "h0" not in seen[0]
 
 
+def test_the_cache_keeps_every_grader_one_evaluation_needs():
+    """Every fold, the blind passes' grader and the shipped one: fewer, and the parallel fits are
+    evicted before they are read, so each fold is fitted again, one at a time."""
+    from scoring.evaluation import open_passes
+    from scoring.training import cache_keep
+
+    assert cache_keep() >= len(open_passes()) + 2
+
+
 def test_the_shipped_grader_learns_from_every_pass():
     assert set(live_grader().trained_on) == set(pass_names()) | {"h0"}
 
