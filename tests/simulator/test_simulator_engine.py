@@ -185,6 +185,17 @@ def test_a_calming_line_that_asks_for_nothing_counts_as_listening(catalog, inten
     assert turn.state.has("reassured") is reassured
 
 
+def _asked_three_times(persona, scenario, state, lang, listened, ask, situation):
+    """An introduced, verified caller (who asked what happened and acknowledged it, if `listened`)
+    puts the same ask three times and then says "ok?": the turns, and those answered in `situation`."""
+    acts = [act("introduce_call", lang, scenario), act("verify_identity", lang, scenario)]
+    if listened:
+        acts += [act("ask_reason", lang, scenario), act("acknowledge_feelings", lang, scenario, signal=warm(1))]
+    acts += [ask] * 3 + [TraineeAct("confirm_agreement", 0.9, "ok?", lang)]
+    turns = _run(persona, scenario, state, acts, lang)
+    return turns, [turn for turn in turns if turn.situation == situation]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("listened", [True, False])
 def test_a_ready_debtor_asked_for_an_amount_names_the_day(catalog, lang, listened):
@@ -192,13 +203,8 @@ def test_a_ready_debtor_asked_for_an_amount_names_the_day(catalog, lang, listene
     own day, and the caller's confirmation settles it. Without listening he stays vague."""
     persona, scenario, state = _setup(catalog, "evasive-m3-gambling")
     amount = str(int(scenario.debtor.minimum_payment))
-    acts = [act("introduce_call", lang, scenario), act("verify_identity", lang, scenario)]
-    if listened:
-        acts += [act("ask_reason", lang, scenario), act("acknowledge_feelings", lang, scenario, signal=warm(1))]
-    acts += [TraineeAct("propose_payment", 0.9, amount, lang, amount=amount)] * 3
-    acts += [TraineeAct("confirm_agreement", 0.9, "ok?", lang)]
-    turns = _run(persona, scenario, state, acts, lang)
-    offered = [turn for turn in turns if turn.situation == "date_offer"]
+    turns, offered = _asked_three_times(persona, scenario, state, lang, listened,
+                                        TraineeAct("propose_payment", 0.9, amount, lang, amount=amount), "date_offer")
     assert bool(offered) is listened
     if listened:
         assert amount in offered[0].reply.replace(",", "")
@@ -219,13 +225,8 @@ def test_a_ready_debtor_invited_to_propose_names_amount_and_day(catalog, lang, a
     now, on the caller's day or their own, and the caller's confirmation settles it at that figure.
     Without listening the same question gets a vague answer."""
     persona, scenario, state = _setup(catalog, "evasive-m3-gambling")
-    acts = [act("introduce_call", lang, scenario), act("verify_identity", lang, scenario)]
-    if listened:
-        acts += [act("ask_reason", lang, scenario), act("acknowledge_feelings", lang, scenario, signal=warm(1))]
-    acts += [TraineeAct("ask_commitment", 0.9, ask, lang, date=date)] * 3
-    acts += [TraineeAct("confirm_agreement", 0.9, "ok?", lang)]
-    turns = _run(persona, scenario, state, acts, lang)
-    offered = [turn for turn in turns if turn.situation == "own_offer"]
+    turns, offered = _asked_three_times(persona, scenario, state, lang, listened,
+                                        TraineeAct("ask_commitment", 0.9, ask, lang, date=date), "own_offer")
     assert bool(offered) is listened
     if listened:
         can_pay = scenario.money(scenario.debtor.can_pay_now, lang)
