@@ -411,7 +411,7 @@ CACHE_SPARE = 4
 
 def cache_keep() -> int:
     """One data version's graders and a few spare. A fixed number fell behind when the passes grew
-    (24 kept, 28 needed): the evaluation's parallel fits were evicted before they were read and
+    (24 kept, 26 needed): the evaluation's parallel fits were evicted before they were read and
     every fold was fitted a second time, one at a time, doubling `make test`'s grader step."""
     return len(pass_names()) + 2 + CACHE_SPARE
 
