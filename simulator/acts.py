@@ -144,8 +144,9 @@ _APOLOGY = {
 
 
 # The caller taking the ask back: "take your time", "think it over and call us", "whenever you're
-# able", 您慢慢想、不用急着决定、有需要再打给我们. Said with no amount or date, it leaves the debtor
-# nothing to agree to: a trainer hears "I'll think about it", not a promise (docs/personas.md).
+# able", 您慢慢想、不用急着决定. Said with no amount or date, it leaves the debtor nothing to agree
+# to: a trainer hears "I'll think about it", not a promise (docs/personas.md). A friendly close
+# ("any questions, call us anytime", 有问题随时联系我们) is not one: it keeps what was agreed.
 _DEFERRAL = {
     "en": re.compile(
         r"(?i:\b(?:take (?:your|all the) time|no (?:rush|hurry|pressure to decide)|(?:there's )?no need to decide"

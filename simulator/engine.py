@@ -505,20 +505,20 @@ def _negotiate(state: DebtorState, persona: Persona, scenario: Scenario, act: Tr
     if ready:
         pending = _commitment("promise_to_pay", amount, date, scenario, lang)
         return _tentative(state, pending, "tentative_promise")
-    if (value is not None and value <= scenario.debtor.can_pay_now * 1.01 and not date
-            and intent in ("propose_payment", "ask_commitment") and gates
-            and _listened(state) and readiness >= persona.thresholds.promise):
-        # Asked for an amount they can pay, by a caller who listened, a ready debtor names the day
-        # ("$210… next Friday, then"); the caller's confirmation settles it. The seeds' "pin him to an
-        # amount and a date" is met when the date is the debtor's own.
+    # Asked for terms by a caller who listened, a debtor ready to commit answers with what is missing.
+    invited = (intent in ("propose_payment", "ask_commitment") and gates and _listened(state)
+               and readiness >= persona.thresholds.promise)
+    if invited and value is not None and value <= scenario.debtor.can_pay_now * 1.01 and not date:
+        # An amount they can pay: they name the day ("$210… next Friday, then"); the caller's
+        # confirmation settles it. The seeds' "pin him to an amount and a date" is met when the date
+        # is the debtor's own.
         pending = _commitment("promise_to_pay", amount, DEBTOR_OWN_DATE[lang], scenario, lang)
         return _tentative(state, pending, "date_offer")
-    if (value is None and intent in ("propose_payment", "ask_commitment") and act.label == intent and gates
-            and _listened(state) and readiness >= persona.thresholds.promise and scenario.debtor.can_pay_now > 0):
+    if invited and value is None and act.label == intent and scenario.debtor.can_pay_now > 0:
         # "When could you pay?" or "what can you manage by Friday?", with no amount on the table:
-        # a ready debtor invited to propose (the seeds' PAI ends in an invitation) names what they
-        # can pay and when; the caller's confirmation settles it, as with a counter-offer. Only on
-        # the NLU's own reading: a goodbye heard as its second guess invites nothing.
+        # they name what they can pay and when (the seeds' PAI ends in an invitation); the caller's
+        # confirmation settles it, as with a counter-offer. Only on the NLU's own reading: a goodbye
+        # heard as its second guess invites nothing.
         pending = _commitment("promise_to_pay", str(scenario.debtor.can_pay_now), date or DEBTOR_OWN_DATE[lang],
                               scenario, lang)
         return _tentative(state, pending, "own_offer")

@@ -1,7 +1,7 @@
 """The second readings of a line: what it also does besides the act the NLU labelled it with."""
 import pytest
 
-from simulator.acts import apologises, checks_identity, introduces_caller, says_goodbye
+from simulator.acts import apologises, checks_identity, defers_decision, introduces_caller, says_goodbye
 
 # Per reading, lines in either script and whether the reading finds what it looks for.
 CASES = {
@@ -44,6 +44,16 @@ CASES = {
         ("zh", "你这样拖着是不对的。", False),
         ("en", "Sorry our team reached out to your family earlier; that never should have happened.", True),
         ("en", "I will call your wife and tell her.", False),
+    ],
+    defers_decision: [
+        ("en", "No rush: think it over and let me know what you decide.", True),
+        ("en", "So whenever you're able to, just send what you can.", True),
+        ("en", "I think about it a lot, honestly.", False),
+        ("en", "If you have any questions, call us anytime. Take care.", False),
+        ("zh", "那您先不用急著決定，回去想一想。", True),
+        ("zh", "唔使急住決定，慢慢諗。", True),
+        ("zh", "我们再想想办法，看怎么帮您。", False),
+        ("zh", "好的，有问题随时联系我们，再见。", False),
     ],
 }
 
