@@ -61,12 +61,16 @@ CLAUSE_ONLY = NVC_HEADS
 # Thresholds: "violation" applies to the highest category probability, the others to their own head.
 DECISIONS = ("violation",) + NVC_HEADS + ("escalating", "calming")
 # Bumped whenever features, bags or fitting change, so a cached model of another recipe is not reused.
-RECIPE = "clause-mil-ovr-v11"
+RECIPE = "clause-mil-ovr-v12"
 # Regularisation and author weighting, compared by leave-one-author-out (C 8 vs 20: equal within
 # noise; equal author weights vs none: +0.01 mean recall and precision).
 C_HEADS = 8.0
 WEIGH_AUTHORS = True
-MIN_DF = 2
+# A feature is learnt only when replies of at least this many authors use it: a word or an n-gram
+# one author favours is that author's idiolect, and a weight on it is memory of who wrote the reply,
+# not evidence about the next author. Leave-one-author-out, 2026-11-30 (docs/scoring.md): worst-fold
+# en recall 0.776 -> 0.821, blind veiled pass en recall and precision up, mean precision -0.01.
+MIN_AUTHORS = 3
 # Violation threshold: the lowest whose out-of-fold precision still reaches this, per language.
 TARGET_PRECISION = 0.92
 INNER_FOLDS = 3
@@ -135,14 +139,31 @@ class _Table:
     rows: List[Tuple[int, int]]  # (record index, unit index)
 
 
-def _vectorise(readings: Sequence[Reading]):
+def _vectorise(readings: Sequence[Reading], authors: Sequence[str]):
     # Deferred: sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     rows = [(r, u) for r, reading in enumerate(readings) for u in range(len(reading.units))]
-    vectoriser = TfidfVectorizer(analyzer=_elements, sublinear_tf=True, min_df=MIN_DF, lowercase=False)
+    vectoriser = TfidfVectorizer(analyzer=_elements, sublinear_tf=True, lowercase=False, vocabulary=_shared_vocabulary(readings, authors))
     matrix = vectoriser.fit_transform([readings[r].features[u] for r, u in rows])
     return vectoriser, matrix, rows
+
+
+def _shared_vocabulary(readings: Sequence[Reading], authors: Sequence[str]) -> List[str]:
+    """Features used by at least MIN_AUTHORS authors (all of them when fewer wrote the replies).
+
+    The engineer's hard negatives (h0) are the exception: they are written to teach the shipped
+    grader a phrase it misread ("carry on ignoring us and your car might not look the same"), so
+    their words are learnt whoever else uses them. h0 trains the shipped grader only; no evaluation
+    grader sees it, so this cannot lift a figure.
+    """
+    needed = min(MIN_AUTHORS, len(set(authors)))
+    used_by: Dict[str, set] = {}
+    for reading, author in zip(readings, authors):
+        for counts in reading.features:
+            for feature in counts:
+                used_by.setdefault(feature, set()).add(author)
+    return sorted(feature for feature, who in used_by.items() if len(who) >= needed or ENGINEER_PASS in who)
 
 
 def _elements(counts) -> List[str]:
@@ -172,7 +193,7 @@ def _fit_heads(records: Sequence[LabelledReply], readings: Sequence[Reading]):
     """Vectoriser and one sklearn model per head, for these replies."""
     import numpy as np  # deferred with sklearn: only fitting needs it
 
-    vectoriser, matrix, rows = _vectorise(readings)
+    vectoriser, matrix, rows = _vectorise(readings, [record.author for record in records])
     author_weight = _author_weights(records)
     first_row: Dict[int, int] = {}
     for index, (r, _) in enumerate(rows):
