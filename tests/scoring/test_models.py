@@ -6,9 +6,9 @@ import sys
 import pytest
 
 from foundation.paths import REPO_ROOT
-from scoring.dataset import load_split
+from scoring.dataset import ENGINEER_PASS, LabelledReply, load_split
 from scoring.linear import heads_from_sklearn, text_features
-from scoring.training import HEADS, data_key, live_grader
+from scoring.training import HEADS, _shared_vocabulary, data_key, live_grader, reading_of
 
 
 def test_numbers_share_one_shape_and_words_make_bigrams():
@@ -33,6 +33,23 @@ def test_replay_matches_sklearn():
     expected = model.predict_proba(matrix)[:, 1]
     for count, probability in zip(counts, expected):
         assert heads.probabilities(count)["violation"] == pytest.approx(probability, abs=1e-9)
+
+
+def test_only_words_several_authors_use_are_learnt_except_the_engineers():
+    def reply(text, author):
+        return LabelledReply(id=f"{author}-1", lang="en", text=text, violations=(), nvc=(), polarity=0, author=author)
+
+    records = [reply("pay the balance today", "s01"), reply("pay the balance by friday", "s02"),
+               reply("pay the balance, mate", "s03"), reply("cheerio, pay the balance", "s04"),
+               reply("mind the brick", ENGINEER_PASS)]
+    readings = [reading_of(record) for record in records]
+    vocabulary = set(_shared_vocabulary(readings, [record.author for record in records]))
+    assert "w:balance" in vocabulary and "b:the balance" in vocabulary  # four authors
+    assert "w:friday" not in vocabulary and "w:cheerio" not in vocabulary  # one author's word
+    assert "w:brick" in vocabulary  # the engineer's hard negatives are learnt as written
+    # Fewer authors than the rule asks for: every feature they share counts.
+    two = set(_shared_vocabulary(readings[:2], ["s01", "s02"]))
+    assert "w:balance" in two and "w:friday" not in two
 
 
 def test_shipped_grader_is_cached_per_process_and_complete():
