@@ -11,8 +11,10 @@ from simulator.catalog import load_scenarios, scenario_rows
 SCENARIO = "hostile-m1-fees"
 OPENING = "您好，我是招商银行信用卡中心的工作人员小王，工号1234，本次通话会被录音，今天来电是关于您信用卡逾期的事情。"
 KIND = "我理解您对违约金很生气，您的账单显示逾期25天。您看这周五先还2000元可以吗？"
-# The grader reads "会上门" as a threatened visit; the trainee meant a verification visit.
-VISIT = "我明白您很着急，如果一直不处理，我们会上门拜访核实情况，您看下个月15号还清可以吗？"
+# The grader reads "会上门" as a threatened visit; the trainee meant a verification visit. Three
+# sentences, not one: joined by commas to the empathy and the ask, the models read the whole as calm
+# and clean and overrule the rule's finding (scoring.classifier.RULE_VETO), and nothing is disputable.
+VISIT = "我明白您很着急。如果一直不处理，我们会上门拜访核实情况。您看下个月15号还清可以吗？"
 RULE = "cn.cbirc.68.false_legal"
 POLICY = """levels:
   - level: 1
