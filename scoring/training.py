@@ -39,7 +39,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping, Sequence, Tuple
+from typing import Dict, List, Mapping, Sequence, Set, Tuple
 
 from foundation import paths
 from foundation.normalize import normalize
@@ -144,13 +144,14 @@ def _vectorise(readings: Sequence[Reading], authors: Sequence[str]):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     rows = [(r, u) for r, reading in enumerate(readings) for u in range(len(reading.units))]
-    vectoriser = TfidfVectorizer(analyzer=_elements, sublinear_tf=True, lowercase=False, vocabulary=_shared_vocabulary(readings, authors))
+    vocabulary = _shared_vocabulary(readings, authors)
+    vectoriser = TfidfVectorizer(analyzer=_elements, sublinear_tf=True, lowercase=False, vocabulary=vocabulary)
     matrix = vectoriser.fit_transform([readings[r].features[u] for r, u in rows])
     return vectoriser, matrix, rows
 
 
 def _shared_vocabulary(readings: Sequence[Reading], authors: Sequence[str]) -> List[str]:
-    """Features used by at least MIN_AUTHORS authors (all of them when fewer wrote the replies).
+    """Features used by at least MIN_AUTHORS authors (by every author when fewer wrote the replies).
 
     The engineer's hard negatives (h0) are the exception: they are written to teach the shipped
     grader a phrase it misread ("carry on ignoring us and your car might not look the same"), so
@@ -158,7 +159,7 @@ def _shared_vocabulary(readings: Sequence[Reading], authors: Sequence[str]) -> L
     grader sees it, so this cannot lift a figure.
     """
     needed = min(MIN_AUTHORS, len(set(authors)))
-    used_by: Dict[str, set] = {}
+    used_by: Dict[str, Set[str]] = {}
     for reading, author in zip(readings, authors):
         for counts in reading.features:
             for feature in counts:
