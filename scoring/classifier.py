@@ -22,10 +22,14 @@ from scoring.categories import REPLY_CATEGORIES
 from scoring.training import CLAUSE_ONLY, DECISIONS, HEADS, Grader, live_grader
 
 
-# A rule finding stands unless the models find the reply all but certainly clean: the rule authors'
-# patterns add recall on the phrasings they wrote for, and a model this sure is rarely wrong about a
-# lawful reply a pattern mistook (compared by leave-one-author-out: union 0.0, 0.1, 0.3).
-RULE_VETO = 0.1
+# A rule finding stands unless the models find the reply clean with some confidence: the rule
+# authors' patterns add recall on the phrasings they wrote for, but a pattern cannot read negation
+# or a lawful mention ("we'd never want you to take a payday loan", 滞纳金 in an accurate payoff
+# figure), and below this probability the models are right about such look-alikes far more often
+# than the pattern. Re-chosen on stop 15's thirty folds (docs/scoring.md, "The rule veto"): 0.1 ->
+# 0.25 raised mean precision 0.927 / 0.937 -> 0.940 / 0.939 (zh / en) at the same worst recall;
+# 0.3 and above began to cost zh recall.
+RULE_VETO = 0.25
 _CATEGORY_INDEX = tuple(HEADS.index(category) for category in REPLY_CATEGORIES)
 _CLAUSE_ONLY_INDEX = frozenset(HEADS.index(head) for head in CLAUSE_ONLY)
 
@@ -98,7 +102,9 @@ def model_violation(judgement: Judgement, reading: Reading, lang: str, pack: Rul
 # mean precision 0.904 / 0.914 → 0.921 / 0.933 (zh / en), worst fold 0.688 / 0.767 → 0.750 / 0.829,
 # mean recall 0.977 / 0.929 → 0.974 / 0.922. A margin of 0.1 kept less precision for the same
 # recall; no margin (every calming reply vetoed) cost blind s04 en recall 0.722 → 0.685.
-CALM_MARGIN = 0.25
+# Re-chosen with the rule veto on stop 15's thirty folds: 0.35 kept the worst recall of 0.25 and
+# raised mean precision by 0.004 in each language; 0.4 and above cost en recall.
+CALM_MARGIN = 0.35
 
 
 def decide_violations(judgement: Judgement, reading: Reading, lang: str, pack: RulePack, rule_findings: List[Violation]) -> List[Violation]:
