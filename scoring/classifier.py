@@ -26,9 +26,9 @@ from scoring.training import CLAUSE_ONLY, DECISIONS, HEADS, Grader, live_grader
 # authors' patterns add recall on the phrasings they wrote for, but a pattern cannot read negation
 # or a lawful mention ("we'd never want you to take a payday loan", 滞纳金 in an accurate payoff
 # figure), and below this probability the models are right about such look-alikes far more often
-# than the pattern. Re-chosen on stop 15's thirty folds (docs/scoring.md, "The rule veto"): 0.1 ->
-# 0.25 raised mean precision 0.927 / 0.937 -> 0.940 / 0.939 (zh / en) at the same worst recall;
-# 0.3 and above began to cost zh recall.
+# than the pattern. Re-chosen on stop 15's thirty folds (docs/scoring.md, "The rule veto and the
+# calming margin, re-chosen"): 0.1 -> 0.25 raised mean precision 0.927 / 0.937 -> 0.940 / 0.939
+# (zh / en) at the same worst recall; 0.3 and above began to cost zh recall.
 RULE_VETO = 0.25
 _CATEGORY_INDEX = tuple(HEADS.index(category) for category in REPLY_CATEGORIES)
 _CLAUSE_ONLY_INDEX = frozenset(HEADS.index(head) for head in CLAUSE_ONLY)
