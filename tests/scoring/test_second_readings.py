@@ -6,14 +6,14 @@ often than the grader does, the gates are reachable and the grader is what falls
 are printed by `make test` and must match docs/scoring.md, "A second reading".
 """
 from pathlib import Path
-from typing import Dict, List
+from typing import List
 
 import pytest
 
 from foundation.paths import REPO_ROOT
+from scoring.calibration import NVC_PARTS, agreement
 from scoring.dataset import LabelledReply, eval_dir, load_file, load_pass
-
-NVC_PARTS = ("observation", "feeling", "need", "request")
+from scoring.evaluation import LANGS, Figures, table_lines
 
 
 def second_readings() -> List[Path]:
@@ -25,24 +25,21 @@ def pass_of(path: Path) -> str:
 
 
 def agreement_row(author: List[LabelledReply], second: List[LabelledReply]) -> str:
-    """The second reader measured against the author, in the terms of the evaluation table."""
+    """The second reader measured against the author, as the evaluation table measures the grader."""
     pairs = list(zip(author, second))
-    recall: Dict[str, float] = {}
-    precision: Dict[str, float] = {}
-    for lang in ("zh", "en"):
-        mine = [(a, s) for a, s in pairs if a.lang == lang]
-        found = sum(1 for a, s in mine if a.violations and s.violations)
-        recall[lang] = found / max(1, sum(1 for a, _ in mine if a.violations))
-        precision[lang] = found / max(1, sum(1 for _, s in mine if s.violations))
-    cells = [recall["zh"], recall["en"], precision["zh"], precision["en"]]
+    by_lang = {lang: agreement("violation", [(bool(a.violations), bool(s.violations)) for a, s in pairs if a.lang == lang])
+               for lang in LANGS}
     both = [(a, s) for a, s in pairs if a.violations and s.violations]
-    cells.append(sum(1 for a, s in both if s.violations[0] in a.violations) / max(1, len(both)))
-    for part in NVC_PARTS:
-        hits = sum(1 for a, s in pairs if part in a.nvc and part in s.nvc)
-        claimed = sum(1 for _, s in pairs if part in s.nvc) + sum(1 for a, _ in pairs if part in a.nvc)
-        cells.append(2 * hits / claimed if claimed else 1.0)
-    cells.append(sum(1 for a, s in pairs if a.polarity == s.polarity) / len(pairs))
-    return f"| {author[0].author}, second reader | {len(pairs)} | " + " | ".join(f"{value:.3f}" for value in cells) + " |"
+    figures = Figures(
+        name=f"{author[0].author}, second reader",
+        n=len(pairs),
+        recall={lang: item.recall for lang, item in by_lang.items()},
+        precision={lang: item.precision for lang, item in by_lang.items()},
+        category=sum(1 for a, s in both if s.violations[0] in a.violations) / len(both) if both else 1.0,
+        nvc_f1={part: agreement(part, [(part in a.nvc, part in s.nvc) for a, s in pairs]).f1 for part in NVC_PARTS},
+        polarity=agreement("polarity", [(a.polarity, s.polarity) for a, s in pairs], positive=-1).accuracy,
+    )
+    return table_lines([figures])[-1]
 
 
 @pytest.mark.parametrize("path", second_readings(), ids=pass_of)
