@@ -119,3 +119,25 @@ def test_naming_the_accounts_own_product_is_no_advice_to_borrow(lang, product):
 ])
 def test_advice_to_take_a_new_loan_is_still_unfair(lang, text):
     assert "unfair_practice" in [v.category for v in score_reply(text, lang).violations]
+
+
+def _rule_cues(text, lang="zh"):
+    reading = read(text, lang, rule_pack(DEFAULT_REGIME[lang]))
+    return {cue.name for cue in reading.cues if cue.name.startswith("r:")}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("你他妈的到底还不还？", {"r:abusive_language"}, set()),
+    ("妈的，到底还不还", {"r:abusive_language"}, set()),
+    ("你真丢脸。", {"r:abusive_language"}, {"r:third_party_disclosure"}),
+    ("再不还就让你在同事面前丢脸。", {"r:third_party_disclosure"}, set()),
+    # A parent's card or phone, being a mother, and reassurance about shame are no abuse and no disclosure.
+    ("那把你爸妈的电话给我。", set(), {"r:abusive_language"}),
+    ("你妈的手机号是多少？", set(), {"r:abusive_language"}),
+    ("您是当妈的，应该懂。", set(), {"r:abusive_language"}),
+    ("这种事不会丢脸的，很多人都遇到过。", set(), {"r:abusive_language", "r:third_party_disclosure"}),
+    ("会觉得丢脸很正常，我们慢慢来。", set(), {"r:abusive_language", "r:third_party_disclosure"}),
+])
+def test_abuse_patterns_read_who_the_words_are_about(text, present, absent):
+    cues = _rule_cues(text)
+    assert present <= cues and not absent & cues, cues
