@@ -14,7 +14,9 @@ KIND = "我理解您对违约金很生气，您的账单显示逾期25天。您�
 # The grader reads "会上门" as a threatened visit; the trainee meant a verification visit. Three
 # sentences, not one: joined by commas to the empathy and the ask, the models read the whole as calm
 # and clean and overrule the rule's finding (scoring.classifier.RULE_VETO), and nothing is disputable.
-VISIT = "我明白您很着急。如果一直不处理，我们会上门拜访核实情况。您看下个月15号还清可以吗？"
+# No "if it stays unpaid" either: stop 17's models read that condition as a threat of their own, and
+# a trainer who overturned the rule's finding would leave the models' standing (the overall unmoved).
+VISIT = "我明白您很着急。之后我们会上门拜访核实情况。您看下个月15号还清可以吗？"
 RULE = "cn.cbirc.68.false_legal"
 POLICY = """levels:
   - level: 1
