@@ -150,7 +150,7 @@ class _Space:
     counting every unit's features again (a third of a grader's fitting time went on that).
     """
 
-    def __init__(self, records: Sequence[LabelledReply], readings: Sequence[Reading]):
+    def __init__(self, readings: Sequence[Reading], authors: Sequence[str]):
         import numpy as np  # deferred: fitting only
         from scipy.sparse import csr_matrix
 
@@ -176,8 +176,9 @@ class _Space:
         )
         self.counts.sort_indices()
         # Which authors use each feature: one row per author, a column per feature.
-        self.authors = sorted({record.author for record in records})
-        author_of_row = np.asarray([self.authors.index(records[r].author) for r, _ in self.rows], dtype=np.int64)
+        self.authors = sorted(set(authors))
+        self.author_of_reply = list(authors)
+        author_of_row = np.asarray([self.authors.index(authors[r]) for r, _ in self.rows], dtype=np.int64)
         membership = csr_matrix(
             (np.ones(len(self.rows)), (author_of_row, np.arange(len(self.rows)))), shape=(len(self.authors), len(self.rows))
         )
@@ -211,11 +212,11 @@ class _Vectoriser:
         return self.transformer.transform(space.counts[row_indices][:, self.columns])
 
 
-def _vectorise(space: _Space, records: Sequence[LabelledReply], row_indices: Sequence[int]):
+def _vectorise(space: _Space, row_indices: Sequence[int]):
     # Deferred: sklearn is heavy and only needed to fit; scoring replays the fitted numbers (scoring.linear).
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    columns = space.vocabulary({records[space.rows[i][0]].author for i in row_indices})
+    columns = space.vocabulary({space.author_of_reply[space.rows[i][0]] for i in row_indices})
     counts = space.counts[row_indices][:, columns]
     counts.sort_indices()
     transformer = TfidfTransformer(sublinear_tf=True)
@@ -232,9 +233,7 @@ def _shared_vocabulary(readings: Sequence[Reading], authors: Sequence[str]) -> L
     their words are learnt whoever else uses them. h0 trains the shipped grader only; no evaluation
     grader sees it, so this cannot lift a figure.
     """
-    records = [LabelledReply(id=str(i), lang=r.lang, text=r.text, violations=(), nvc=(), polarity=0, author=a)
-               for i, (r, a) in enumerate(zip(readings, authors))]
-    space = _Space(records, readings)
+    space = _Space(readings, authors)
     return [space.features[column] for column in space.vocabulary(set(authors))]
 
 
@@ -264,7 +263,7 @@ def _fit_heads(space: _Space, records: Sequence[LabelledReply], readings: Sequen
     import numpy as np  # deferred with sklearn: only fitting needs it
 
     row_indices = [space.first_row[r] + u for r in chosen for u in range(len(readings[r].units))]
-    vectoriser, matrix = _vectorise(space, records, row_indices)
+    vectoriser, matrix = _vectorise(space, row_indices)
     rows = [space.rows[i] for i in row_indices]
     weight_of = dict(zip(chosen, _author_weights([records[r] for r in chosen])))
     first_row: Dict[int, int] = {}
@@ -410,7 +409,7 @@ def _groups(records: Sequence[LabelledReply]) -> List[List[int]]:
 def fit_grader(records: Sequence[LabelledReply], key: str = "") -> Grader:
     """Fit the heads and their thresholds on these replies (deterministic: fixed solvers, no sampling)."""
     readings = [reading_of(record) for record in records]
-    space = _Space(records, readings)
+    space = _Space(readings, [record.author for record in records])
     # Out-of-fold reply-level maxima for the thresholds, folds grouped by author.
     oof = {head: [0.0] * len(records) for head in HEADS + ("violation",)}
     for held_out in _groups(records):
