@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sys
+from pathlib import Path
 
 from bot_world import ALICE, TRAINER, XIAOMING, buttons, callback_data, run, start_practice
 from fake_simulator import ScriptedSimulator
@@ -13,11 +15,10 @@ from dojo.rulings import Rescorer
 from foundation.turn_message import DebtorReply
 from scoring import score_reply
 
-SCENARIO = "hostile-m1-fees"
-RULE = "cn.cbirc.68.false_legal"
-OPENING = "您好，我是招商银行信用卡中心的工作人员小王，工号1234，本次通话会被录音，今天来电是关于您信用卡逾期的事情。"
-KIND = "我理解您对违约金很生气，您的账单显示逾期25天。您看这周五先还2000元可以吗？"
-VISIT = "我明白您很着急。之后我们会上门拜访核实情况。您看下个月15号还清可以吗？"
+# The session's lines are the store tests' own, so a line the grader comes to read differently is
+# mended in one place (tests/progress/dispute_fixtures.py) for both.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "progress"))
+from dispute_fixtures import KIND, OPENING, RULE, SCENARIO, VISIT  # noqa: E402
 REASON = "我说的是上门核实信息，不是威胁"
 
 
