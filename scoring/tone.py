@@ -31,6 +31,15 @@ SHARED_NEED = {"zh": "表达共同需要", "en": "states a shared need"}
 # When the judge hears a tone no cue names, the trainee still sees why.
 MODEL_ESCALATING = {"zh": "语气施压（模型判断）", "en": "pressuring tone (model)"}
 MODEL_CALMING = {"zh": "缓和的表达（模型判断）", "en": "calming move (model)"}
+# Breaches a collector commits in a friendly voice as often as in a hostile one ("he's just a bit
+# behind on his card, could you ask him to call us?" to a mother who answers). Their finding does
+# not make the tone -1 by itself: the tone heads judge the words, as the labelling guide asks (a
+# violation that is no escalator takes its polarity from its tone). A threat to tell someone still
+# reads -1, because the escalating head learnt it from the labels. The finding itself, its penalty
+# and the debtor's reaction to it do not change. Screened leave-one-author-out at stop 18
+# (docs/scoring.md): mean polarity up on the weakest folds and on the new authors' friendly
+# disclosures.
+TONE_FREE_CATEGORIES = frozenset({"third_party_disclosure"})
 
 
 def grade_tone(
@@ -45,7 +54,7 @@ def grade_tone(
     """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves.
 
     `judged` is the statistical judge's polarity (scoring.classifier), which decides when given; an
-    escalating violation makes the tone -1 whatever it says. The cue lists then explain the verdict:
+    escalating violation (other than TONE_FREE_CATEGORIES) makes the tone -1 whatever it says. The cue lists then explain the verdict:
     escalators are listed only for a -1 tone and markers only for a tone that is not -1.
     `found`: the cue ids already matched ("t+:<id>", "t-:<id>", "t-:shouting" from scoring.reading),
     so the patterns need not run twice.
@@ -70,6 +79,7 @@ def grade_tone(
     shouting = "t-:shouting" in found if found is not None else is_shouting(text)
     if shout_label not in escalators and shouting:
         escalators.append(shout_label)
+    escalating_categories = [c for c in escalating_categories if c not in TONE_FREE_CATEGORIES]
     for category in dict.fromkeys(escalating_categories):
         escalators.append(CATEGORY_LABELS[category][lang])
     escalators = tuple(dict.fromkeys(escalators))

@@ -141,3 +141,35 @@ def _rule_cues(text, lang="zh"):
 def test_abuse_patterns_read_who_the_words_are_about(text, present, absent):
     cues = _rule_cues(text)
     assert present <= cues and not absent & cues, cues
+
+
+@pytest.mark.parametrize(
+    "lang, debtor, text",
+    [
+        ("en", "This is his mother, he's out. What's it about?",
+         "Oh, nothing to worry about! He's just a little behind on his Visa with us. Would you ask him to ring us back when he gets a chance?"),
+        ("en", "I'm his roommate, he's not home.",
+         "Thanks so much! Could you let him know his credit card with us is two months past due, and ask him to give us a call?"),
+        ("zh", "我是他妈妈，他不在家，什么事啊？", "阿姨您好，他在我们银行的信用卡欠了两万块，已经逾期两个月了，麻烦您转告他给我们回个电话，谢谢您。"),
+        ("zh", "我是他老婆，他在上班。", "您是他太太吧？他信用卡逾期了三千多，您方便的时候提醒他回个电话就好，谢谢。"),
+    ],
+)
+def test_a_friendly_disclosure_is_a_finding_in_a_friendly_tone(lang, debtor, text):
+    """Telling whoever answers breaks the rule however kindly it is said; the tone is the words' own
+    (scoring.tone.TONE_FREE_CATEGORIES), as the labelling guide has it."""
+    score = score_reply(text, lang, debtor_said=debtor)
+    assert "third_party_disclosure" in {v.category for v in score.violations}
+    assert score.deescalation.polarity >= 0
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("en", "Pay the $300 by Friday or I'll ring your manager and tell him you don't pay your debts."),
+        ("zh", "这周五前不还三千，我就打电话给你们领导，让他知道你欠钱不还。"),
+    ],
+)
+def test_a_threat_to_tell_still_escalates(lang, text):
+    score = score_reply(text, lang)
+    assert "third_party_disclosure" in {v.category for v in score.violations}
+    assert score.deescalation.polarity == -1
