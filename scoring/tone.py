@@ -54,8 +54,9 @@ def grade_tone(
     """acknowledged / shared_need: the NVC grader found a named feeling or a need, both calming in themselves.
 
     `judged` is the statistical judge's polarity (scoring.classifier), which decides when given; an
-    escalating violation (other than TONE_FREE_CATEGORIES) makes the tone -1 whatever it says. The cue lists then explain the verdict:
-    escalators are listed only for a -1 tone and markers only for a tone that is not -1.
+    escalating violation (other than TONE_FREE_CATEGORIES) makes the tone -1 whatever it says. The
+    cue lists then explain the verdict: escalators are listed only for a -1 tone and markers only
+    for a tone that is not -1.
     `found`: the cue ids already matched ("t+:<id>", "t-:<id>", "t-:shouting" from scoring.reading),
     so the patterns need not run twice.
     """
