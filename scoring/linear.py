@@ -9,7 +9,9 @@ Features of one piece of text (a clause, or a whole reply):
 * character n-grams (2-4, plus single CJK characters) inside each whitespace token, padded with a
   space like sklearn's char_wb, after lower-casing and turning every number into "0" (an amount is
   an amount whoever writes it: 1500, 1,500.00, 15号);
-* Latin word unigrams and bigrams ("w:", "b:"), so "come get u" and "come get you" share "b:come get";
+* Latin word unigrams, bigrams and trigrams ("w:", "b:", "w3:"), so "come get u" and "come get you"
+  share "b:come get", and a veiled phrase several authors use ("your manager is the next call",
+  "out of my hands") is one feature, not two loose pairs;
 * negation scope and agency: the words a negator governs ("ng:", up to four, to the next punctuation)
   and the words a first-person subject governs ("ag:", up to three); in Chinese the character pairs
   after 不/没/别/不会… ("z:") and after 我/我们 ("za:"). "We won't call your boss", "we'll call your
@@ -58,6 +60,7 @@ def text_features(text: str, cues: Iterable[str] = ()) -> Counter:
     if words:
         grams.extend(["w:" + word for word in words])
         grams.extend(["b:" + first + " " + second for first, second in zip(words, words[1:])])
+        grams.extend(["w3:" + " ".join(words[i : i + 3]) for i in range(len(words) - 2)])
         grams.extend(_scoped_words(low))
     if characters:
         for pattern, prefix in ((_ZH_SELF, "za:"), (_ZH_SCOPE, "z:")):

@@ -19,6 +19,13 @@ def test_numbers_share_one_shape_and_words_make_bigrams():
     assert "老" in text_features("老板")  # single CJK characters count
 
 
+def test_word_trigrams_keep_a_phrase_whole():
+    # "your manager is the next call I make": every bigram is common, the phrase is the threat.
+    features = text_features("Your manager is the next call I make.")
+    assert "w3:is the next" in features and "w3:the next call" in features and "w3:next call i" in features
+    assert not any(feature.startswith("w3:") for feature in text_features("call me"))
+
+
 def test_replay_matches_sklearn():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
