@@ -20,7 +20,8 @@ no negatives for ``request``; a reply labelled -1 may still hold a calming move,
 ``harassment`` nothing (the packs' contextual rules judge that exchange).
 
 Thresholds are chosen on out-of-fold probabilities, folds grouped by author, so a threshold is
-never fitted on the author it is then applied to.
+never fitted on the author it is then applied to. Each author stays in one half whatever else a
+grader is fitted on, which lets the evaluation's folds share the model of the half they keep whole.
 
 scikit-learn is imported inside the fitting functions only: scoring never needs it once a model is
 cached, and the action server must not pay for the import.
@@ -37,6 +38,7 @@ import os
 import pickle
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Set, Tuple
@@ -62,7 +64,7 @@ CLAUSE_ONLY = NVC_HEADS
 # Thresholds: "violation" applies to the highest category probability, the others to their own head.
 DECISIONS = ("violation",) + NVC_HEADS + ("escalating", "calming")
 # Bumped whenever features, bags or fitting change, so a cached model of another recipe is not reused.
-RECIPE = "clause-mil-ovr-v15"
+RECIPE = "clause-mil-ovr-v17"
 # Regularisation and author weighting, compared by leave-one-author-out (C 8 vs 20: equal within
 # noise; equal author weights vs none: +0.01 mean recall and precision).
 C_HEADS = 8.0
@@ -82,7 +84,8 @@ TARGET_PRECISION = 0.92
 # Inner folds for the thresholds' out-of-fold probabilities. Two, not three: a fit then costs two
 # training sets of half the authors plus the final one instead of three of two thirds, 38 % less
 # time, and on ten screened folds and both blind passes the figures moved both ways by a reply or
-# two, the means within 0.005 (stop 18, docs/scoring.md). Fifty-six folds fit in CI's time.
+# two, the means within 0.005 (stop 18, docs/scoring.md). Each author's half is fixed by its id
+# (`_half`), so a leave-one-author-out fold refits only the half it left an author out of (stop 20).
 INNER_FOLDS = 2
 _lock = threading.Lock()
 
@@ -402,30 +405,105 @@ def _candidates(scores: Sequence[float]) -> List[float]:
     return [step / 100 for step in range(5, 96)]
 
 
+def _half(author: str) -> int:
+    """The inner fold an author's replies always fall in, whichever other authors a grader has.
+
+    Fixed per author (a checksum of the id, not a position among the authors present), so the
+    leave-one-author-out graders split their authors the same way: every fold without an author of
+    one half trains its thresholds' other model on the whole other half, the same model for every
+    such fold, fitted once (`share_out_of_fold`). A position among the authors present moved half the
+    authors across whenever one was left out, and each fold fitted both halves again.
+    """
+    return zlib.crc32(author.encode("utf-8")) % INNER_FOLDS
+
+
 def _groups(records: Sequence[LabelledReply]) -> List[List[int]]:
     """Inner folds for thresholds: whole authors per fold; one author alone is split by position."""
     authors = sorted({record.author for record in records})
-    folds: List[List[int]] = [[] for _ in range(INNER_FOLDS)]
     if len(authors) >= 2:
+        folds: List[List[int]] = [[] for _ in range(INNER_FOLDS)]
+        for index, record in enumerate(records):
+            folds[_half(record.author)].append(index)
+        if all(folds):
+            return folds
+        # Every author in one half (a grader of two or three authors): alternate them instead.
         count = min(INNER_FOLDS, len(authors))
         folds = [[] for _ in range(count)]
         for index, record in enumerate(records):
             folds[authors.index(record.author) % count].append(index)
     else:
+        folds = [[] for _ in range(INNER_FOLDS)]
         for index in range(len(records)):
             folds[index % INNER_FOLDS].append(index)
     return [fold for fold in folds if fold]
 
 
+def _reply_ids(records: Sequence[LabelledReply]) -> List[Tuple[str, int]]:
+    """(author, position in the author's pass): the same reply in every grader's list of replies."""
+    seen: Dict[str, int] = {}
+    ids = []
+    for record in records:
+        ids.append((record.author, seen.get(record.author, 0)))
+        seen[record.author] = ids[-1][1] + 1
+    return ids
+
+
+# Out-of-fold maxima already computed, keyed by the data_key of the replies their model was fitted
+# on: {key: {(author, position): {head: maximum}}}. Filled in the parent before the folds fork.
+_shared_out_of_fold: Dict[str, Dict[Tuple[str, int], Dict[str, float]]] = {}
+
+
+def share_out_of_fold(grader: Grader, records: Sequence[LabelledReply]) -> None:
+    """Offer a fitted grader's out-of-fold maxima to graders fitted later in this process.
+
+    Its inner model of each half was fitted on the other half's replies alone; a leave-one-author-out
+    grader whose held-out author is in this half trains on exactly those replies again, so the
+    model, and its maxima on this half's remaining replies, are the same numbers. Reusing them saves
+    each fold a third of its fitting time and changes no figure (tests/scoring/test_models.py).
+    """
+    if not grader.out_of_fold:
+        return
+    ids = _reply_ids(records)
+    for held_out in _groups(records):
+        held = set(held_out)
+        trained_on = data_key([record for index, record in enumerate(records) if index not in held])
+        _shared_out_of_fold[trained_on] = {
+            ids[index]: {head: values[index] for head, values in grader.out_of_fold.items()} for index in held_out
+        }
+
+
 def fit_grader(records: Sequence[LabelledReply], key: str = "") -> Grader:
-    """Fit the heads and their thresholds on these replies (deterministic: fixed solvers, no sampling)."""
+    """Fit the heads and their thresholds on these replies (deterministic: fixed solvers, no sampling).
+
+    BLAS runs on one thread here. liblinear's vector sums go through OpenBLAS, which started a thread
+    per core for each and left it spinning: half of a fit's CPU time was system time, and two fits
+    side by side (`prefit`) fought over the cores for nothing. On one thread a fit takes the same
+    time alone, and the weights no longer depend on how many cores the machine has.
+    """
+    # Deferred with sklearn, which brings threadpoolctl. sklearn first: a limit reaches only the BLAS
+    # libraries already loaded, and liblinear's comes with scipy's linear algebra, not with numpy.
+    import sklearn.linear_model  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_grader(records, key)
+
+
+def _fit_grader(records: Sequence[LabelledReply], key: str) -> Grader:
     readings = [reading_of(record) for record in records]
     space = _Space(readings, [record.author for record in records])
     # Out-of-fold reply-level maxima for the thresholds, folds grouped by author.
     oof = {head: [0.0] * len(records) for head in HEADS + ("violation",)}
+    ids = _reply_ids(records)
     for held_out in _groups(records):
         held = set(held_out)
         train = [i for i in range(len(records)) if i not in held]
+        shared = _shared_out_of_fold.get(data_key([records[i] for i in train]))
+        if shared is not None and all(ids[i] in shared for i in held_out):
+            for index in held_out:
+                for head in oof:
+                    oof[head][index] = shared[ids[index]][head]
+            continue
         vectoriser, models = _fit_heads(space, records, readings, train)
         sub = [readings[i] for i in held_out]
         rows = [(r, u) for r, reading in enumerate(sub) for u in range(len(reading.units))]
@@ -503,13 +581,28 @@ def prefit(name_sets: Sequence[Sequence[str]], processes: int = 2) -> None:
             missing.append(tuple(names))
     for record in load_passes(sorted({name for names in missing for name in names})):
         reading_of(record)  # read once here; the forked fits inherit the readings
-    if len(missing) <= 1 or processes <= 1:
-        for names in missing:
+    # The set the others leave one pass out of goes first (with whatever is not one of them beside
+    # it); its folds fork after it and reuse its inner models' maxima (share_out_of_fold).
+    def folds_of(names) -> List[Tuple[str, ...]]:
+        return [tuple(other) for other in missing if len(other) == len(names) - 1 and set(other) < set(names)]
+
+    whole = max((tuple(names) for names in name_sets), key=lambda names: len(folds_of(names)), default=())
+    rest = folds_of(whole) if whole else []
+    _fit_all([names for names in missing if names not in rest], processes)
+    if rest:
+        records = load_passes(whole)
+        share_out_of_fold(grader_for(records), records)
+    _fit_all(rest, processes)
+
+
+def _fit_all(name_sets: Sequence[Tuple[str, ...]], processes: int) -> None:
+    if len(name_sets) <= 1 or processes <= 1:
+        for names in name_sets:
             _fit_and_cache(names)
         return
     # Only the evaluation fits in parallel; scoring itself never forks.
-    with multiprocessing.get_context("fork").Pool(min(processes, len(missing))) as pool:
-        pool.map(_fit_and_cache, missing, chunksize=1)
+    with multiprocessing.get_context("fork").Pool(min(processes, len(name_sets))) as pool:
+        pool.map(_fit_and_cache, name_sets, chunksize=1)
 
 
 # Graders kept beyond one data version's set (every fold, the blind grader, the shipped one).

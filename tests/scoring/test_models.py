@@ -85,3 +85,55 @@ def test_the_entry_point_names_the_cached_shipped_grader_and_make_run_waits_for_
     run_block = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]  # the prerequisites and the recipe
     run_block = "\n".join(line.split("##")[0] for line in run_block.splitlines())
     assert "grader" in run_block and "scoring-model" not in run_block
+
+
+def test_a_fold_reuses_the_whole_sets_other_half_and_gets_the_same_grader(monkeypatch):
+    """Leave-one-author-out fits skip the inner model they share with the grader of every pass;
+    the grader must come out the same number for number, or the figures would depend on fit order."""
+    import scoring.training as training
+    from scoring.dataset import load_passes
+
+    # s01 and s02 fall in one half, s05 and s06 in the other; 60 replies each keeps the fits small.
+    records = [record for name in ("s01", "s02", "s05", "s06") for record in load_passes([name])[:60]]
+    assert {training._half(name) for name in ("s01", "s02")} != {training._half(name) for name in ("s05", "s06")}
+    fold = [record for record in records if record.author != "s01"]
+    fits = []
+    real_fit_heads = training._fit_heads
+    monkeypatch.setattr(training, "_fit_heads", lambda *args: fits.append(len(args[3])) or real_fit_heads(*args))
+    monkeypatch.setattr(training, "_shared_out_of_fold", {})
+
+    alone = training.fit_grader(fold)
+    assert len(fits) == 3  # both halves, then every reply
+    training.share_out_of_fold(training.fit_grader(records), records)
+    fits.clear()
+    shared = training.fit_grader(fold)
+    assert fits == [60, 180]  # only the model fitted on s02 (for s05 and s06), then every reply
+    assert shared.out_of_fold == alone.out_of_fold
+    assert shared.thresholds == alone.thresholds
+    assert shared.heads == alone.heads
+
+
+def test_a_fit_runs_blas_on_one_thread():
+    """Spinning BLAS threads cost a fit half its CPU time and made the weights depend on the core count.
+
+    In a fresh process, so the BLAS libraries load the way they do in `make scoring-model`: a limit set
+    before sklearn loaded scipy's OpenBLAS missed it and the fit still spun.
+    """
+    code = """
+import scoring.training as training
+from threadpoolctl import threadpool_info
+seen = []
+real = training._fit_binary
+def fit_binary(*args):
+    seen.append([pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"])
+    return real(*args)
+training._fit_binary = fit_binary
+from scoring.dataset import load_passes
+training.fit_grader([r for name in ("s01", "s02", "s05", "s06") for r in load_passes([name])[:60]])
+print(seen[0], len(seen))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    threads, fits = result.stdout.split("] ")
+    assert threads.strip("[") and set(threads.strip("[").split(", ")) == {"1"}, result.stdout
+    assert int(fits) > 0
