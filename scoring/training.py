@@ -459,7 +459,7 @@ def share_out_of_fold(grader: Grader, records: Sequence[LabelledReply]) -> None:
     Its inner model of each half was fitted on the other half's replies alone; a leave-one-author-out
     grader whose held-out author is in this half trains on exactly those replies again, so the
     model, and its maxima on this half's remaining replies, are the same numbers. Reusing them saves
-    each fold a third of its fitting time and changes no figure (tests/scoring/test_models.py).
+    each fold about a quarter of its fitting time and changes no figure (tests/scoring/test_models.py).
     """
     if not grader.out_of_fold:
         return
@@ -498,8 +498,8 @@ def _fit_grader(records: Sequence[LabelledReply], key: str) -> Grader:
     for held_out in _groups(records):
         held = set(held_out)
         train = [i for i in range(len(records)) if i not in held]
-        shared = _shared_out_of_fold.get(data_key([records[i] for i in train]))
-        if shared is not None and all(ids[i] in shared for i in held_out):
+        shared = _shared_out_of_fold and _shared_out_of_fold.get(data_key([records[i] for i in train]))
+        if shared and all(ids[i] in shared for i in held_out):
             for index in held_out:
                 for head in oof:
                     oof[head][index] = shared[ids[index]][head]
