@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Set, Tuple
 
+import yaml
+
 from foundation import paths
 from foundation.normalize import normalize
 from scoring.categories import REPLY_CATEGORIES
@@ -64,7 +66,7 @@ CLAUSE_ONLY = NVC_HEADS
 # Thresholds: "violation" applies to the highest category probability, the others to their own head.
 DECISIONS = ("violation",) + NVC_HEADS + ("escalating", "calming")
 # Bumped whenever features, bags or fitting change, so a cached model of another recipe is not reused.
-RECIPE = "clause-mil-ovr-v17"
+RECIPE = "clause-mil-ovr-v18"
 # Regularisation and author weighting, compared by leave-one-author-out (C 8 vs 20: equal within
 # noise; equal author weights vs none: +0.01 mean recall and precision).
 C_HEADS = 8.0
@@ -80,7 +82,10 @@ WEIGH_AUTHORS = True
 # en recall 0.776 -> 0.821, blind veiled pass en recall and precision up, mean precision -0.01.
 MIN_AUTHORS = 3
 # Violation threshold: the lowest whose out-of-fold precision still reaches this, per language.
-TARGET_PRECISION = 0.92
+# English at 0.90 since stop 21: on the eight hardest folds en recall rose 0.921 -> 0.944 (worst
+# 0.774 -> 0.810) for 0.007 of en precision, and blind s04 kept its en precision above the gate
+# (0.940 -> 0.907) for recall 0.870 -> 0.907; zh at 0.93 lost zh recall and gained nothing.
+TARGET_PRECISION = {"zh": 0.92, "en": 0.90}
 # Inner folds for the thresholds' out-of-fold probabilities. Two, not three: a fit then costs two
 # training sets of half the authors plus the final one instead of three of two thirds, 38 % less
 # time, and on ten screened folds and both blind passes the figures moved both ways by a reply or
@@ -342,7 +347,7 @@ def choose_thresholds(records: Sequence[LabelledReply], maxima: Mapping[str, Seq
             scores = [maxima[head][i] for i in index]
             labels = [gold(record, head) for record in subset]
             if head == "violation":
-                thresholds[f"{head}:{lang}"] = _precision_threshold(scores, labels)
+                thresholds[f"{head}:{lang}"] = _precision_threshold(scores, labels, TARGET_PRECISION[lang])
             else:
                 thresholds[f"{head}:{lang}"] = _f1_threshold(scores, labels)
         thresholds[f"escalating:{lang}"], thresholds[f"calming:{lang}"] = _polarity_thresholds(
@@ -392,11 +397,11 @@ def _f1_threshold(scores: Sequence[float], labels: Sequence[bool]) -> float:
     return best
 
 
-def _precision_threshold(scores, labels) -> float:
+def _precision_threshold(scores, labels, target: float) -> float:
     """The lowest threshold at which out-of-fold precision reaches the target."""
     for threshold in _candidates(scores):
         picked = [y for s, y in zip(scores, labels) if s >= threshold]
-        if not picked or sum(picked) / len(picked) >= TARGET_PRECISION:
+        if not picked or sum(picked) / len(picked) >= target:
             return threshold
     return _f1_threshold(scores, labels)
 
@@ -420,21 +425,17 @@ def _half(author: str) -> int:
 def _groups(records: Sequence[LabelledReply]) -> List[List[int]]:
     """Inner folds for thresholds: whole authors per fold; one author alone is split by position."""
     authors = sorted({record.author for record in records})
-    if len(authors) >= 2:
+    keyings = [lambda index: _half(records[index].author)]
+    # Every author in one half (a grader of two or three authors): alternate them instead.
+    keyings.append(lambda index: authors.index(records[index].author) % INNER_FOLDS)
+    if len(authors) < 2:
+        keyings = [lambda index: index % INNER_FOLDS]
+    for fold_of in keyings:
         folds: List[List[int]] = [[] for _ in range(INNER_FOLDS)]
-        for index, record in enumerate(records):
-            folds[_half(record.author)].append(index)
-        if all(folds):
-            return folds
-        # Every author in one half (a grader of two or three authors): alternate them instead.
-        count = min(INNER_FOLDS, len(authors))
-        folds = [[] for _ in range(count)]
-        for index, record in enumerate(records):
-            folds[authors.index(record.author) % count].append(index)
-    else:
-        folds = [[] for _ in range(INNER_FOLDS)]
         for index in range(len(records)):
-            folds[index % INNER_FOLDS].append(index)
+            folds[fold_of(index)].append(index)
+        if all(folds):
+            break
     return [fold for fold in folds if fold]
 
 
@@ -528,14 +529,44 @@ def cache_dir() -> Path:
     return paths.VAR_DIR / "cache" / "scoring"
 
 
+# What a rule file says to people, never read as a feature: a team that rewrites a citation, an
+# explanation or a better phrasing keeps its fitted graders.
+_WORDING_KEYS = frozenset({"citation", "explanation", "better", "title", "label"})
+
+
+def _feature_content(node):
+    if isinstance(node, dict):
+        return {key: _feature_content(value) for key, value in node.items() if key not in _WORDING_KEYS}
+    if isinstance(node, list):
+        return [_feature_content(value) for value in node]
+    return node
+
+
+def _rule_file_key(path: Path) -> bytes:
+    """The part of a rule file a fit depends on (patterns, cue words, categories, limits), canonically."""
+    stat = path.stat()
+    return _rule_file_content_key(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _rule_file_content_key(path: str, mtime_ns: int, size: int) -> bytes:
+    # Keyed by the file's stamp as well as its name: a fit asks for its data's key several times.
+    raw = Path(path).read_bytes()
+    try:
+        content = yaml.safe_load(raw)
+    except yaml.YAMLError:  # the loaders report it with file and line; the key just follows the bytes
+        return raw
+    return json.dumps(_feature_content(content), sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
 def data_key(records: Sequence[LabelledReply]) -> str:
-    """A hash of everything a fit depends on: the recipe, the replies and the cue files read as features."""
+    """A hash of everything a fit depends on: the recipe, the replies and what the cue files feed the features."""
     digest = hashlib.sha256(RECIPE.encode())
     for record in records:
         digest.update(json.dumps(record.__dict__, sort_keys=True, ensure_ascii=False).encode())
     for path in sorted(paths.rules_dir().glob("*.yml")):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(_rule_file_key(path))
     return digest.hexdigest()[:20]
 
 

@@ -1,5 +1,6 @@
 """The graders' models: features, the pure-Python replay against scikit-learn, the cache key and the entry point."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -72,6 +73,25 @@ def test_cache_key_changes_with_the_data():
     records = load_split("test")
     assert data_key(records) == data_key(list(records))
     assert data_key(records) != data_key(records[1:])
+
+
+def test_cache_key_follows_what_the_rule_files_feed_the_features(tmp_path, monkeypatch):
+    """A team that rewrites a citation keeps its fitted graders; one that changes a pattern refits."""
+    records = load_split("test")
+    shipped = data_key(records)
+    rules = tmp_path / "data" / "rules"
+    shutil.copytree(REPO_ROOT / "data" / "rules", rules)
+    monkeypatch.setenv("DOJO_DATA_DIR", str(tmp_path / "data"))
+    assert data_key(records) == shipped
+    pack = rules / "cn.yml"
+    text = pack.read_text(encoding="utf-8")
+    citation = "《商业银行信用卡业务监督管理办法》第六十八条：不得采用暴力、胁迫、恐吓手段催收"
+    pack.write_text(text.replace(citation, "本团队合规手册 第 3.1 条") + "# a team's comment\n", encoding="utf-8")
+    assert data_key(records) == shipped, "a citation and a comment are no feature"
+    lexicon = rules / "lexicon.yml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("  violence_zh:\n", "  violence_zh:\n    - 揍你一顿\n", 1),
+                       encoding="utf-8")
+    assert data_key(records) != shipped, "an evidence pattern is read as a feature (r:<category>)"
 
 
 def test_the_entry_point_names_the_cached_shipped_grader_and_make_run_waits_for_no_fold():
