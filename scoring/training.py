@@ -423,13 +423,16 @@ def _half(author: str) -> int:
 
 
 def _groups(records: Sequence[LabelledReply]) -> List[List[int]]:
-    """Inner folds for thresholds: whole authors per fold; one author alone is split by position."""
+    """Inner folds for thresholds: whole authors per fold; one author alone is split by position.
+
+    The first way of folding that leaves no fold empty wins: each author's fixed half; then, when
+    every author falls in one half (a grader of two or three authors), the authors alternated.
+    """
     authors = sorted({record.author for record in records})
-    keyings = [lambda index: _half(records[index].author)]
-    # Every author in one half (a grader of two or three authors): alternate them instead.
-    keyings.append(lambda index: authors.index(records[index].author) % INNER_FOLDS)
-    if len(authors) < 2:
-        keyings = [lambda index: index % INNER_FOLDS]
+    if len(authors) >= 2:
+        keyings = [lambda i: _half(records[i].author), lambda i: authors.index(records[i].author) % INNER_FOLDS]
+    else:
+        keyings = [lambda i: i % INNER_FOLDS]
     for fold_of in keyings:
         folds: List[List[int]] = [[] for _ in range(INNER_FOLDS)]
         for index in range(len(records)):

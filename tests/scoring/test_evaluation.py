@@ -84,20 +84,20 @@ def test_leave_one_author_out_table(folds, blind, capsys):
 
 # The issue's gates (scoring.evaluation.GATES: recall 0.93 and precision 0.90 per language, category
 # 0.85, NVC F1 0.85 per part, polarity 0.85) are not all reached. Where a figure falls short, its
-# test gate is set just under the level reached (measured 2026-11-30 with each author's inner half
-# fixed by its id and BLAS on one thread, recipe v17, less 0.001; the full table and what is left
-# are in docs/scoring.md, "Where the gates stand"), so any change that makes a figure worse fails;
-# every figure that reaches the issue's gate keeps the issue's gate.
-# Floors that moved at stop 20, when the inner halves were fixed (the thresholds' out-of-fold models
-# changed, nothing else): down by a reply, worst-fold zh recall 0.875 → 0.857 (s49) and zh precision
-# 0.803 → 0.790 (s53), request F1 0.819 → 0.816 (s55); up, polarity 0.742 → 0.762 (s52), en
-# precision 0.831 → 0.833 (now s53), observation F1 0.775 → 0.778 (now s45). The means moved by at
-# most 0.003.
-WORST_FOLD_GATES = {**GATES, "recall:zh": 0.856, "recall:en": 0.773, "precision:zh": 0.789, "precision:en": 0.832,
-                    "nvc_f1:observation": 0.777, "nvc_f1:need": 0.611, "nvc_f1:request": 0.815, "polarity": 0.761}
+# test gate is set just under the level reached (measured 2026-12-01 on the 72 folds of stop 21,
+# recipe v18, less 0.001; the full table and what is left are in docs/scoring.md, "Where the gates
+# stand"), so any change that makes a figure worse fails; every figure that reaches the issue's gate
+# keeps the issue's gate.
+# Floors that moved at stop 21 (eight new authors, English's violation threshold at out-of-fold
+# precision 0.90): up, en recall 0.774 → 0.821 (s50), zh recall 0.857 → 0.889 (now s66), zh
+# precision 0.790 → 0.818 (now s58), request F1 0.816 → 0.846 (s37, s55), polarity 0.762 → 0.783
+# (s51, s52), blind s04 en recall 0.870 → 0.926; down, en precision 0.833 → 0.806 (now s64, the
+# price of the en threshold) and observation F1 0.778 → 0.759 (new author s66).
+WORST_FOLD_GATES = {**GATES, "recall:zh": 0.888, "recall:en": 0.820, "precision:zh": 0.817, "precision:en": 0.805,
+                    "nvc_f1:observation": 0.758, "nvc_f1:need": 0.611, "nvc_f1:request": 0.845, "polarity": 0.782}
 MEAN_GATES = dict(GATES)
 BLIND_GATES = {
-    "s04": {**GATES, "recall:zh": 0.925, "recall:en": 0.869},
+    "s04": {**GATES, "recall:zh": 0.925, "recall:en": 0.925},
     "s07": dict(GATES),
 }
 
