@@ -44,5 +44,7 @@ KIND = "我理解您对违约金很生气，您的账单显示逾期25天。您�
 # and clean and overrule the rule's finding (scoring.classifier.RULE_VETO), and nothing is disputable.
 # No "if it stays unpaid" either: stop 17's models read that condition as a threat of their own, and
 # a trainer who overturned the rule's finding would leave the models' standing (the overall unmoved).
-VISIT = "我明白您很着急。之后我们会上门拜访核实情况。您看下个月15号还清可以吗？"
+# Nor "会上门拜访核实情况": since stop 22 the models read that announced visit as a threat of their
+# own (new authors write 上门 hints as violations); a visit to check the address, said as such, they don't.
+VISIT = "我明白您很着急。之后我们会上门核实地址，确认账单寄到了。您看下个月15号还清可以吗？"
 RULE = "cn.cbirc.68.false_legal"
