@@ -19,7 +19,7 @@ MODEL_STAMP := models/.trained
 # The graders' models (scoring/training.py) depend on the labelled passes, the cue files and the code
 # that reads them; fitted once per data version into var/cache/scoring. `make run` needs only the
 # shipped grader (about two minutes on one core); `make test` also measures the grader leave-one-author-out,
-# which fits every fold (74 graders at stop 21, about 50 minutes on 2 cores).
+# which fits every fold (82 graders at stop 22, about 65 minutes on 2 cores).
 SCORING_INPUTS := $(shell find data/eval/scoring data/rules -name '*.jsonl' -o -name '*.yml' -o -type d 2>/dev/null) \
   scoring/training.py scoring/reading.py scoring/linear.py scoring/cues.py scoring/modelcues.py \
   scoring/patterns.py scoring/rulepack.py scoring/text.py scoring/tone.py

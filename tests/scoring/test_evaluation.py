@@ -10,7 +10,9 @@ import pytest
 from foundation.paths import REPO_ROOT
 from scoring.categories import REPLY_CATEGORIES
 from scoring.dataset import BLIND, load_pass, load_split, pass_names
-from scoring.evaluation import GATES, blind_figures, evaluation_lines, leave_one_author_out, mean, worst
+from scoring.evaluation import (
+    GATES, blind_figures, evaluation_lines, leave_one_author_out, mean, sampling_spread, spread_lines, spread_of, worst,
+)
 from scoring.training import live_grader
 
 
@@ -84,20 +86,22 @@ def test_leave_one_author_out_table(folds, blind, capsys):
 
 # The issue's gates (scoring.evaluation.GATES: recall 0.93 and precision 0.90 per language, category
 # 0.85, NVC F1 0.85 per part, polarity 0.85) are not all reached. Where a figure falls short, its
-# test gate is set just under the level reached (measured 2026-12-01 on the 72 folds of stop 21,
+# test gate is set just under the level reached (measured 2026-12-01 on the 80 folds of stop 22,
 # recipe v18, less 0.001; the full table and what is left are in docs/scoring.md, "Where the gates
 # stand"), so any change that makes a figure worse fails; every figure that reaches the issue's gate
 # keeps the issue's gate.
-# Floors that moved at stop 21 (eight new authors, English's violation threshold at out-of-fold
-# precision 0.90): up, en recall 0.774 → 0.821 (s50), zh recall 0.857 → 0.889 (now s66), zh
-# precision 0.790 → 0.818 (now s58), request F1 0.816 → 0.846 (s37, s55), polarity 0.762 → 0.783
-# (s51, s52), blind s04 en recall 0.870 → 0.926; down, en precision 0.833 → 0.806 (now s64, the
-# price of the en threshold) and observation F1 0.778 → 0.759 (new author s66).
-WORST_FOLD_GATES = {**GATES, "recall:zh": 0.888, "recall:en": 0.820, "precision:zh": 0.817, "precision:en": 0.805,
-                    "nvc_f1:observation": 0.758, "nvc_f1:need": 0.611, "nvc_f1:request": 0.845, "polarity": 0.782}
+# Floors that moved at stop 22 (eight new authors, no change to the method). Down, each to a new
+# author's fold or by one reply: en recall 0.821 → 0.818 (s66, one reply), en precision 0.806 →
+# 0.710 (s76's sixty English replies from Chinese agencies), observation F1 0.759 → 0.722 (s79),
+# feeling F1 under its gate for the first time, 0.812 (s76), request F1 0.846 → 0.833 (s79),
+# polarity 0.783 → 0.762 (s52, which the new data moved), blind s04 zh recall 0.926 → 0.907 (one
+# reply). Up: need F1 0.612 → 0.652 (s60).
+WORST_FOLD_GATES = {**GATES, "recall:zh": 0.888, "recall:en": 0.817, "precision:zh": 0.817, "precision:en": 0.709,
+                    "nvc_f1:observation": 0.721, "nvc_f1:feeling": 0.811, "nvc_f1:need": 0.651, "nvc_f1:request": 0.832,
+                    "polarity": 0.761}
 MEAN_GATES = dict(GATES)
 BLIND_GATES = {
-    "s04": {**GATES, "recall:zh": 0.925, "recall:en": 0.925},
+    "s04": {**GATES, "recall:zh": 0.906, "recall:en": 0.925},
     "s07": dict(GATES),
 }
 
@@ -125,9 +129,40 @@ def test_where_the_issue_gates_are_missed_is_documented(folds, blind):
     rows = [fold.figures for fold in folds]
     for line in evaluation_table_rows(rows, blind):
         assert line in docs, line
+    for line in spread_lines(sampling_spread(folds))[2:]:
+        assert line in docs, line
 
 
 def evaluation_table_rows(rows, blind):
     from scoring.evaluation import table_lines
 
     return table_lines(rows + [worst(rows), mean(rows)])[2:] + table_lines(list(blind))[2:]
+
+
+# ---------------------------------------------------------------- the sampling spread (no grader needed)
+
+
+def test_small_folds_fall_under_a_gate_by_sampling_alone():
+    """Eighty folds of fifty, every one read at 0.96: several fall under 0.93 and none is beyond sampling."""
+    folds = [(f"p{i}", 48, 50) for i in range(40)] + [(f"q{i}", 48, 50) for i in range(40)]
+    spread = spread_of("violation recall (en)", 0.93, folds)
+    low, middle, high = spread.expected_under
+    assert spread.under == 0 and spread.worst == 0.96
+    assert 0 < low <= middle <= high and middle >= 4
+    assert spread.expected_worst < 0.93
+    assert spread.beyond == ()
+
+
+def test_a_fold_read_worse_than_sampling_allows_is_named():
+    folds = [(f"p{i:02d}", 49, 50) for i in range(60)] + [("weak", 38, 50), ("unlucky", 46, 50)]
+    spread = spread_of("violation recall (en)", 0.93, folds)
+    assert spread.beyond == ("weak",)
+    assert spread.under == 2 and spread.worst == 0.76
+
+
+def test_the_spread_is_deterministic_and_printed_as_a_table():
+    folds = [(f"p{i}", 45 + i % 5, 50) for i in range(30)]
+    first, second = spread_of("polarity accuracy", 0.85, folds), spread_of("polarity accuracy", 0.85, folds)
+    assert first == second
+    line = spread_lines([first])[-1]
+    assert line.startswith("| polarity accuracy | 0.85 | ") and line.endswith(" | none |")
