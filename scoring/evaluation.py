@@ -253,10 +253,8 @@ def sampling_spread(folds: Sequence[Fold], gates: Dict[str, float] = GATES) -> L
 
 
 def spread_of(figure: str, gate: float, folds: Sequence[Tuple[str, int, int]]) -> Spread:
-    """One figure's spread from (fold, successes, trials); deterministic (a fixed seed).
-
-    numpy and scipy are imported here: only the evaluation needs them, never scoring.
-    """
+    """One figure's spread from (fold, successes, trials); deterministic (a fixed seed)."""
+    # Deferred: only the evaluation needs numpy and scipy, never scoring or the action server.
     import numpy as np
     from scipy.stats import binom
 
