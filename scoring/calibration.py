@@ -26,7 +26,11 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Agreement:
-    """One criterion: accuracy, recall and precision of the positive class, Cohen's kappa."""
+    """One criterion: accuracy, recall and precision of the positive class, Cohen's kappa.
+
+    The counts behind the ratios are kept too: the evaluation's sampling spread needs successes out
+    of trials, which the ratios alone give back only up to rounding.
+    """
 
     criterion: str
     n: int
@@ -34,6 +38,10 @@ class Agreement:
     recall: float
     precision: float
     kappa: float
+    agreed: int = 0
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
 
     @property
     def f1(self) -> float:
@@ -61,13 +69,18 @@ def agreement(criterion: str, pairs: Sequence[Tuple[object, object]], positive: 
     tp = sum(1 for gold, got in pairs if gold == positive and got == positive)
     fn = sum(1 for gold, got in pairs if gold == positive and got != positive)
     fp = sum(1 for gold, got in pairs if gold != positive and got == positive)
+    agreed = sum(1 for gold, got in pairs if gold == got)
     return Agreement(
         criterion,
         n,
-        accuracy=sum(1 for gold, got in pairs if gold == got) / n if n else 1.0,
+        accuracy=agreed / n if n else 1.0,
         recall=tp / (tp + fn) if tp + fn else 1.0,
         precision=tp / (tp + fp) if tp + fp else 1.0,
         kappa=cohen_kappa(pairs),
+        agreed=agreed,
+        tp=tp,
+        fn=fn,
+        fp=fp,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from scoring.calibration import NONE, NVC_PARTS, CalibrationReport, compare, confusion_lines, score_records
+from scoring.calibration import NVC_PARTS, CalibrationReport, compare, confusion_lines, score_records
 from scoring.dataset import BLIND, load_pass, load_passes, pass_names
 from scoring.training import grader_for, live_pass_names, prefit
 
@@ -215,20 +215,15 @@ class Spread:
 
 
 def _counts(fold: Fold) -> Dict[str, Tuple[int, int]]:
-    """(successes, trials) per binomial figure of one fold, from its labels and its disagreements."""
-    records = load_pass(fold.figures.name)
+    """(successes, trials) per binomial figure of one fold, as its report counted them."""
     counts: Dict[str, Tuple[int, int]] = {}
-    for lang in LANGS:
-        positives = sum(1 for record in records if record.lang == lang and record.violations)
-        violation = [d for d in fold.report.disagreements if d.criterion == "violation" and d.lang == lang]
-        missed = sum(1 for d in violation if d.labelled != NONE and d.graded == NONE)
-        raised = sum(1 for d in violation if d.labelled == NONE and d.graded != NONE)
-        if positives:
-            counts[f"recall:{lang}"] = (positives - missed, positives)
-        if positives - missed + raised:
-            counts[f"precision:{lang}"] = (positives - missed, positives - missed + raised)
-    wrong = sum(1 for d in fold.report.disagreements if d.criterion == "polarity")
-    counts["polarity"] = (fold.report.n - wrong, fold.report.n)
+    for lang, item in fold.report.by_lang.items():
+        if item.tp + item.fn:
+            counts[f"recall:{lang}"] = (item.tp, item.tp + item.fn)
+        if item.tp + item.fp:
+            counts[f"precision:{lang}"] = (item.tp, item.tp + item.fp)
+    polarity = fold.report.criterion("polarity")
+    counts["polarity"] = (polarity.agreed, polarity.n)
     return counts
 
 
